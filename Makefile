@@ -1,0 +1,37 @@
+# Two commands do everything (see README):
+#   make        install everything, run every notebook on seeds/, write figures/
+#   make test   install the test tools, run the whole suite (library + notebooks)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+CORPUS ?= seeds
+OUT    ?= .
+
+.PHONY: all run test check clean
+
+all: run
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/python -m analysis run $(CORPUS) --out $(OUT)
+
+check: $(VENV)/.installed
+	$(BIN)/python -m analysis check $(CORPUS)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest --nbval-lax tests notebooks
+
+clean:
+	rm -rf $(VENV) html tables .pytest_cache

@@ -1,0 +1,37 @@
+"""Where things are: every default path derives from the package location.
+
+Notebooks call ``resolve_corpus_dir(None)`` and ``resolve_output_dir(None)``
+so that their ``parameters`` cell holds no path literals: ``None`` means the
+project's ``seeds/`` and ``figures/``. The environment variable
+``ANALYSIS_OUTPUT_DIR`` redirects the default output folder (the test suite
+uses it so that running the notebooks never rewrites the committed figures).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+DATA_DIR = PACKAGE_DIR / "data"
+SEEDS_DIR = PROJECT_DIR / "seeds"
+FIGURES_DIR = PROJECT_DIR / "figures"
+NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
+EVAL_DIR = PROJECT_DIR / "data" / "newsmtsc"
+
+MANIFEST_NAME = "articles.csv"
+OUTPUT_ENV = "ANALYSIS_OUTPUT_DIR"
+
+
+def resolve_corpus_dir(corpus_dir: str | os.PathLike | None) -> Path:
+    """The corpus folder to analyse: ``corpus_dir``, or the seeds when None."""
+    return SEEDS_DIR if corpus_dir in (None, "") else Path(corpus_dir).expanduser().resolve()
+
+
+def resolve_output_dir(output_dir: str | os.PathLike | None) -> Path:
+    """The folder figures are written to: ``output_dir``, else $ANALYSIS_OUTPUT_DIR, else figures/."""
+    if output_dir not in (None, ""):
+        return Path(output_dir).expanduser().resolve()
+    env = os.environ.get(OUTPUT_ENV)
+    return Path(env).expanduser().resolve() if env else FIGURES_DIR

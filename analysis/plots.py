@@ -1,0 +1,182 @@
+"""Figures for briefings: one style, one colour per outlet, one way to save.
+
+Plotting functions take a tidy table and return a matplotlib ``Figure``; they
+never compute scores and never write files. ``save_figure`` is the one helper
+that writes a figure (PNG for slides, SVG for print) together with the CSV of
+the data it plots, all under the same name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+
+__all__ = [
+    "STYLE",
+    "apply_style",
+    "outlet_colors",
+    "corpus_subtitle",
+    "finish",
+    "save_figure",
+    "bar_counts",
+    "article_timeline",
+    "length_bars",
+    "kind_bars",
+]
+
+# Readable on a slide: large type, no chart junk, a light grid for reading values.
+STYLE = {
+    "figure.figsize": (9, 5),
+    "figure.dpi": 100,
+    "figure.constrained_layout.use": True,
+    "savefig.dpi": 200,
+    "savefig.bbox": "tight",
+    "font.size": 12,
+    "axes.titlesize": 15,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 12,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "legend.frameon": False,
+    "svg.hashsalt": "analysis",  # stable SVG ids, so reruns give identical files
+    "svg.fonttype": "none",
+}
+
+# Colour-blind-safe palette (Okabe & Ito); an outlet keeps its colour in every figure.
+PALETTE = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
+    "#D55E00", "#F0E442", "#000000", "#999999", "#882255",
+]
+
+
+def apply_style() -> None:
+    """Set the house matplotlib style for every figure drawn after the call."""
+    plt.rcParams.update(STYLE)
+
+
+def outlet_colors(outlets) -> dict[str, str]:
+    """A fixed colour for each outlet name.
+
+    The colour depends on the name only (a hash into the palette), not on
+    which other outlets are present, so "The Guardian" is the same colour in
+    every figure and on every corpus. Two names can share a colour when there
+    are more outlets than palette entries; within one call, clashes are
+    resolved by taking the next free colour.
+    """
+    colors: dict[str, str] = {}
+    used: set[str] = set()
+    for name in sorted(set(map(str, outlets))):
+        start = int(hashlib.sha256(name.encode("utf-8")).hexdigest(), 16) % len(PALETTE)
+        for step in range(len(PALETTE)):
+            color = PALETTE[(start + step) % len(PALETTE)]
+            if color not in used:
+                break
+        colors[name] = color
+        used.add(color)
+        if len(used) == len(PALETTE):
+            used.clear()
+    return colors
+
+
+def corpus_subtitle(articles: pd.DataFrame) -> str:
+    """One line describing a corpus: n articles, n outlets, date range."""
+    n = len(articles)
+    outlets = articles["outlet"].nunique() if "outlet" in articles else 0
+    dates = pd.to_datetime(articles.get("date"), errors="coerce").dropna() if n else pd.Series([])
+    span = (
+        f"{dates.min():%d %b %Y} to {dates.max():%d %b %Y}" if len(dates) else "no dates"
+    )
+    return f"{n} article{'s' if n != 1 else ''} from {outlets} outlet{'s' if outlets != 1 else ''}, {span}"
+
+
+def finish(fig, title: str, subtitle: str = "", source: str = "") -> "plt.Figure":
+    """Put the finding-stating title, the corpus subtitle and the source/method line on ``fig``.
+
+    The subtitle goes above the first axes; the source line below the figure.
+    """
+    fig.suptitle(title, x=0.01, ha="left", fontsize=15, fontweight="bold")
+    if subtitle and fig.axes:
+        fig.axes[0].set_title(subtitle, loc="left", fontsize=11, fontweight="normal", color="#444444", pad=10)
+    if source:
+        fig.text(0.01, 0, source, ha="left", va="top", fontsize=9, color="#666666", wrap=True)
+    return fig
+
+
+def save_figure(fig, name: str, data: pd.DataFrame, out_dir) -> dict[str, Path]:
+    """Write ``fig`` as ``name.png`` (200 dpi) and ``name.svg``, and ``data`` as ``name.csv``.
+
+    ``out_dir`` is created if needed. Returns the three paths. The SVG carries
+    no creation date, so a rerun on the same data writes the same bytes.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {ext: out / f"{name}.{ext}" for ext in ("png", "svg", "csv")}
+    fig.savefig(paths["png"], dpi=200, metadata={"Software": None})
+    fig.savefig(paths["svg"], metadata={"Date": None, "Creator": None})
+    data.to_csv(paths["csv"], index=False)
+    return paths
+
+
+def bar_counts(table: pd.DataFrame, label: str, value: str, color: str | None = None, ax=None):
+    """Horizontal bars of ``value`` per ``label``, each bar labelled with its count."""
+    if ax is None:
+        fig, ax = plt.subplots()
+    else:
+        fig = ax.figure
+    ordered = table.sort_values(value)
+    bars = ax.barh(ordered[label].astype(str), ordered[value], color=color or PALETTE[0])
+    ax.bar_label(bars, padding=3)
+    ax.set_xlabel(value.replace("_", " "))
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def article_timeline(articles: pd.DataFrame, colors: dict[str, str]):
+    """One dot per dated article: date across, outlet down, in the outlet's colour."""
+    dated = articles.dropna(subset=["date"]).sort_values("date")
+    outlets = sorted(dated["outlet"].unique())
+    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.5 * max(len(outlets), 1)))
+    for row, outlet in enumerate(outlets):
+        dates = dated.loc[dated["outlet"] == outlet, "date"]
+        ax.scatter(dates, [row] * len(dates), s=80, color=colors.get(outlet), zorder=3)
+    ax.set_yticks(range(len(outlets)), outlets)
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_ylim(-0.7, len(outlets) - 0.3)
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def length_bars(lengths: pd.DataFrame, colors: dict[str, str]):
+    """Body words per article, one bar each, coloured by outlet and labelled with the count."""
+    ordered = lengths.sort_values("n_words")
+    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(ordered)))
+    labels = ordered["article_id"] + " (" + ordered["outlet"] + ")"
+    bars = ax.barh(labels, ordered["n_words"], color=[colors.get(o) for o in ordered["outlet"]])
+    ax.bar_label(bars, padding=3)
+    ax.set_xlabel("words in body paragraphs")
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def kind_bars(kinds: pd.DataFrame):
+    """Paragraphs per article, stacked by kind (body first)."""
+    cols = [c for c in kinds.columns if c not in ("article_id", "total")]
+    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(kinds)))
+    left = pd.Series(0, index=kinds.index)
+    for i, col in enumerate(cols):
+        ax.barh(kinds["article_id"], kinds[col], left=left, label=col, color=PALETTE[i % len(PALETTE)])
+        left = left + kinds[col]
+    ax.set_xlabel("paragraphs")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), title="kind")
+    ax.grid(axis="y", visible=False)
+    ax.invert_yaxis()
+    return fig

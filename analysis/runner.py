@@ -1,0 +1,88 @@
+"""Run every numbered notebook on a corpus folder with papermill.
+
+``run_notebooks(corpus_dir, out_dir)`` executes ``notebooks/NN_*.ipynb`` in
+order, top to bottom, in a fresh kernel each, and writes to ``out_dir``:
+``notebooks/`` (the executed notebooks), ``html/`` (one page each) and
+``figures/`` (what the notebooks export). Run on the seeds with the project
+folder as output, it refreshes the committed notebooks and figures in place,
+with no parameters injected, so the committed notebooks carry no
+machine-specific paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_DIR, SEEDS_DIR
+
+
+class NotebookFailed(Exception):
+    """A notebook raised: names the notebook, the cell and the error."""
+
+
+@dataclass
+class NotebookOutput:
+    source: Path
+    executed: Path
+    html: Path
+    figures_dir: Path
+
+
+def list_notebooks(only=None) -> list[Path]:
+    """The numbered notebooks, in order; ``only`` filters by number ("01") or name."""
+    books = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    if only:
+        wanted = [str(w) for w in only]
+        books = [b for b in books if any(b.name.startswith(w) or b.stem == w or b.name == w for w in wanted)]
+        if not books:
+            raise NotebookFailed(f"no notebook matches {', '.join(wanted)} in {NOTEBOOKS_DIR}")
+    return books
+
+
+def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None) -> list[NotebookOutput]:
+    """Execute the notebooks on ``corpus_dir``; return where each output went.
+
+    Raises ``NotebookFailed`` at the first notebook that raises, naming the
+    notebook, the cell and the error. The executed notebook (with the error
+    in it) is still written, for reading.
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    corpus_dir = Path(corpus_dir).resolve()
+    out = Path(out_dir).resolve() if out_dir else PROJECT_DIR
+    figures = out / "figures"
+    executed_dir, html_dir = out / "notebooks", out / "html"
+    for d in (figures, executed_dir, html_dir):
+        d.mkdir(parents=True, exist_ok=True)
+    in_place = corpus_dir == SEEDS_DIR and figures == FIGURES_DIR
+    # Defaults need no injection; any other folder is passed as parameters.
+    parameters = None if in_place else {"corpus_dir": str(corpus_dir), "output_dir": str(figures)}
+
+    outputs = []
+    for book in list_notebooks(only):
+        target = executed_dir / book.name
+        log(f"running {book.name} …")
+        try:
+            pm.execute_notebook(
+                str(book), str(target), parameters=parameters, cwd=str(NOTEBOOKS_DIR),
+                progress_bar=False, kernel_name="python3",
+            )
+        except PapermillExecutionError as err:
+            raise NotebookFailed(
+                f"{book.name} failed in cell {err.exec_count} ({err.ename}: {err.evalue}); "
+                f"the executed notebook is {target}"
+            ) from None
+        html = html_dir / f"{book.stem}.html"
+        _export_html(target, html)
+        outputs.append(NotebookOutput(book, target, html, figures))
+    return outputs
+
+
+def _export_html(notebook: Path, html: Path) -> None:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    html.write_text(body, encoding="utf-8")
