@@ -1,0 +1,59 @@
+"""Bootstrap intervals, grouped summaries, and the figure helpers."""
+
+import math
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from analysis.plots import outlet_colors, save_figure
+from analysis.stats import bootstrap_ci, summarize
+
+
+def test_bootstrap_interval_contains_the_mean_and_is_seeded():
+    values = [0.1, 0.4, -0.2, 0.3, 0.0, 0.5, 0.2]
+    low, high = bootstrap_ci(values)
+    mean = sum(values) / len(values)
+    assert low < mean < high
+    assert (low, high) == bootstrap_ci(values)
+    assert high - low < 0.5
+
+
+def test_bootstrap_edge_cases():
+    assert all(math.isnan(x) for x in bootstrap_ci([]))
+    assert bootstrap_ci([0.7]) == (0.7, 0.7)
+
+
+def test_wider_interval_for_fewer_observations():
+    few = bootstrap_ci([1, -1, 1, -1])
+    many = bootstrap_ci([1, -1] * 50)
+    assert few[1] - few[0] > many[1] - many[0]
+
+
+def test_summarize_counts_means_and_flags_small_cells():
+    df = pd.DataFrame({
+        "outlet": ["A"] * 6 + ["B"] * 2,
+        "tone": [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, -1.0, None],
+    })
+    table = summarize(df, "outlet", "tone", min_n=5).set_index("outlet")
+    assert table.loc["A", "n"] == 6 and table.loc["A", "mean"] == 0.5
+    assert table.loc["B", "n"] == 1  # the missing value is not counted
+    assert not table.loc["A", "small_n"] and table.loc["B", "small_n"]
+    assert list(table.columns) == ["measure", "n", "mean", "ci_low", "ci_high", "small_n"]
+
+
+def test_outlet_colours_do_not_depend_on_the_other_outlets():
+    one = outlet_colors(["The Guardian"])
+    two = outlet_colors(["The Guardian", "Daily Sabah", "News1 Global"])
+    assert len(set(two.values())) == 3
+    assert one["The Guardian"] == two["The Guardian"]
+
+
+def test_save_figure_writes_png_svg_and_csv(tmp_path):
+    fig, ax = plt.subplots()
+    ax.bar(["a", "b"], [1, 2])
+    data = pd.DataFrame({"label": ["a", "b"], "value": [1, 2]})
+    paths = save_figure(fig, "demo", data, tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["demo.csv", "demo.png", "demo.svg"]
+    assert pd.read_csv(paths["csv"]).equals(data)
+    assert paths["png"].read_bytes()[:4] == b"\x89PNG"
+    plt.close(fig)
