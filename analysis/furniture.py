@@ -95,9 +95,9 @@ def classify_paragraphs(
             kinds[i] = ("title", "repeats the manifest title")
         elif i < top and ((author_n and norm in authors | {author_n}) or _BYLINE.match(stripped)):
             kinds[i] = ("byline", "repeats the manifest author" if norm in authors | {author_n} else "'By …' line")
-        elif _BOILERPLATE.match(stripped):
+        elif len(stripped) < 200 and _BOILERPLATE.match(stripped):
             kinds[i] = ("boilerplate", "share, follow or comment prompt")
-        elif _FORM_NOTICE.search(stripped):
+        elif len(stripped) < 400 and _FORM_NOTICE.search(stripped):
             kinds[i] = ("boilerplate", "comment-form notice")
         elif tail and _FOOTER.search(stripped):
             kinds[i] = ("footer", "generated sources/credits line")

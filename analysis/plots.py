@@ -8,7 +8,6 @@ the data it plots, all under the same name.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -52,7 +51,7 @@ STYLE = {
 # Colour-blind-safe palette (Okabe & Ito); an outlet keeps its colour in every figure.
 PALETTE = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
-    "#D55E00", "#F0E442", "#000000", "#999999", "#882255",
+    "#D55E00", "#F0E442", "#000000", "#882255", "#44AA99",
 ]
 
 
@@ -62,26 +61,16 @@ def apply_style() -> None:
 
 
 def outlet_colors(outlets) -> dict[str, str]:
-    """A fixed colour for each outlet name.
+    """A colour for each outlet of a corpus: distinct, and the same in every figure.
 
-    The colour depends on the name only (a hash into the palette), not on
-    which other outlets are present, so "The Guardian" is the same colour in
-    every figure and on every corpus. Two names can share a colour when there
-    are more outlets than palette entries; within one call, clashes are
-    resolved by taking the next free colour.
+    Pass every outlet of the corpus (``articles["outlet"]``), not only those
+    in one figure: colours are handed out in alphabetical order of the names,
+    so the mapping depends only on the corpus, never on the order of rows or
+    on which outlets a figure shows. ``unknown`` is always grey.
     """
-    colors: dict[str, str] = {}
-    used: set[str] = set()
-    for name in sorted(set(map(str, outlets))):
-        start = int(hashlib.sha256(name.encode("utf-8")).hexdigest(), 16) % len(PALETTE)
-        for step in range(len(PALETTE)):
-            color = PALETTE[(start + step) % len(PALETTE)]
-            if color not in used:
-                break
-        colors[name] = color
-        used.add(color)
-        if len(used) == len(PALETTE):
-            used.clear()
+    names = sorted(set(map(str, outlets)) - {"unknown"})
+    colors = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+    colors["unknown"] = "#BBBBBB"
     return colors
 
 

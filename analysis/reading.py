@@ -177,6 +177,8 @@ _HTML_HINT = re.compile(r"<\s*(?:!doctype|html|body|p|div|br|span|article|h[1-6]
 def looks_like_html(text: str) -> bool:
     """True when text pasted into a .txt file is in fact HTML (several block tags)."""
     head = text[:20000]
+    if "<" not in head:
+        return False
     return len(_HTML_HINT.findall(head)) >= 3 or head.lstrip().lower().startswith(("<!doctype", "<html"))
 
 

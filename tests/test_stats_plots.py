@@ -41,11 +41,12 @@ def test_summarize_counts_means_and_flags_small_cells():
     assert list(table.columns) == ["measure", "n", "mean", "ci_low", "ci_high", "small_n"]
 
 
-def test_outlet_colours_do_not_depend_on_the_other_outlets():
-    one = outlet_colors(["The Guardian"])
-    two = outlet_colors(["The Guardian", "Daily Sabah", "News1 Global"])
-    assert len(set(two.values())) == 3
-    assert one["The Guardian"] == two["The Guardian"]
+def test_outlet_colours_are_distinct_and_independent_of_row_order():
+    outlets = ["The Guardian", "Daily Sabah", "News1 Global", "The Guardian", "unknown"]
+    colors = outlet_colors(outlets)
+    assert set(colors) == {"The Guardian", "Daily Sabah", "News1 Global", "unknown"}
+    assert len(set(colors.values())) == 4
+    assert colors == outlet_colors(reversed(outlets))
 
 
 def test_save_figure_writes_png_svg_and_csv(tmp_path):
