@@ -3,10 +3,25 @@
 The public API, in the order of the data flow:
 
 - ``load_corpus(folder) -> Corpus``: articles, paragraphs, sentences and problems.
+- ``load_actors``, ``find_mentions``: who is mentioned where (``analysis.actors``).
+- ``find_quotes``: direct quotations, their speakers and verbs (``analysis.quotes``).
+- ``mention_tone``, ``summarize_tone``: tone toward each actor (``analysis.tone``).
+- ``find_stance``: who supports or opposes whom (``analysis.stance``).
 """
-
-from .corpus import Corpus, CorpusError, load_corpus
 
 __version__ = "0.1.0"
 
-__all__ = ["Corpus", "CorpusError", "load_corpus", "__version__"]
+from .corpus import Corpus, CorpusError, load_corpus  # noqa: E402
+from .actors import count_mentions, find_mentions, kwic, load_actors, roll_up  # noqa: E402
+from .quotes import find_quotes, quoted_speakers  # noqa: E402
+from .tone import compare_lexicons, mention_tone, score_sentences, summarize_tone  # noqa: E402
+from .stance import cue_table, find_stance, summarize_stance  # noqa: E402
+
+__all__ = [
+    "Corpus", "CorpusError", "load_corpus",
+    "load_actors", "find_mentions", "count_mentions", "kwic", "roll_up",
+    "find_quotes", "quoted_speakers",
+    "mention_tone", "summarize_tone", "compare_lexicons", "score_sentences",
+    "find_stance", "summarize_stance", "cue_table",
+    "__version__",
+]

@@ -1,0 +1,124 @@
+"""Figures for notebook 02: actor counts, tone, lexicon agreement, stance, quoted speakers.
+
+Every function takes a tidy table from ``analysis.actors``, ``analysis.tone``,
+``analysis.stance`` or ``analysis.quotes`` and returns a matplotlib Figure;
+none computes a score or writes a file (``analysis.plots.save_figure`` does).
+Small cells (``small_n``) are drawn hatched and pale: visible, not hidden.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .plots import PALETTE, outlet_colors
+
+__all__ = ["count_heatmap", "lexicon_scatter", "quoted_bars", "stance_heatmap", "tone_heatmap"]
+
+
+def _grid(ax, values: pd.DataFrame, labels: pd.DataFrame, cmap: str, vmin: float, vmax: float, faint=None):
+    """Draw ``values`` as a heatmap on ``ax`` with a text label per cell; NaN cells stay blank."""
+    data = np.ma.masked_invalid(values.to_numpy(dtype=float))
+    image = ax.imshow(data, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    ax.set_xticks(range(values.shape[1]), values.columns, rotation=30, ha="right")
+    ax.set_yticks(range(values.shape[0]), values.index)
+    ax.grid(False)
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            text = labels.iat[i, j]
+            if isinstance(text, str) and text:
+                pale = faint is not None and bool(faint.iat[i, j])
+                dark = abs(float(values.iat[i, j]) - (vmin + vmax) / 2) > 0.6 * (vmax - vmin) / 2
+                ax.text(j, i, text, ha="center", va="center", fontsize=8,
+                        color="white" if dark else "#111111", alpha=0.6 if pale else 1.0)
+                if pale:
+                    ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#bbbbbb", lw=0))
+    return image
+
+
+def count_heatmap(counts: pd.DataFrame, row: str = "name", col: str = "outlet", value: str = "n"):
+    """Mentions per actor and outlet from a long table (``count_mentions(..., wide=False)``)."""
+    table = counts.pivot(index=row, columns=col, values=value).fillna(0)
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+    labels = table.astype(int).astype(str).where(table > 0, "")
+    fig, ax = plt.subplots(figsize=(2 + 1.4 * table.shape[1], 1 + 0.32 * table.shape[0]))
+    image = _grid(ax, table, labels, "Blues", 0, max(1.0, float(table.to_numpy().max())))
+    fig.colorbar(image, ax=ax, label="mentions", shrink=0.6)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    return fig
+
+
+def tone_heatmap(summary: pd.DataFrame, row: str = "name", col: str = "outlet"):
+    """Mean tone per actor and outlet, one panel per voice (outlet's own words, quoted speech).
+
+    ``summary`` is ``summarize_tone`` output for one measure. Each cell shows
+    the mean, its 95% interval and n; ``small_n`` cells are hatched.
+    """
+    voices = [v for v in ("outlet", "quoted") if v in set(summary["voice"])]
+    rows = sorted(summary[row].unique())
+    cols = sorted(summary[col].unique())
+    fig, axes = plt.subplots(1, len(voices), figsize=(3 + 2.0 * len(cols) * len(voices), 1.2 + 0.42 * len(rows)),
+                             squeeze=False, sharey=True)
+    image = None
+    for ax, voice in zip(axes[0], voices):
+        part = summary[summary["voice"] == voice].set_index([row, col])
+        mean = part["mean"].unstack(col).reindex(index=rows, columns=cols)
+        label = (part["mean"].map("{:+.2f}".format) + "\n[" + part["ci_low"].map("{:+.2f}".format) + ", "
+                 + part["ci_high"].map("{:+.2f}".format) + "] n=" + part["n"].astype(str))
+        labels = label.unstack(col).reindex(index=rows, columns=cols)
+        faint = part["small_n"].unstack(col).reindex(index=rows, columns=cols)
+        image = _grid(ax, mean, labels, "RdBu", -0.5, 0.5, faint)
+        ax.set_xlabel("outlet's own voice" if voice == "outlet" else "quoted speech", fontsize=12, fontweight="bold")
+    if image is not None:
+        fig.colorbar(image, ax=list(axes[0]), label="mean tone (-1 negative … +1 positive)", shrink=0.6)
+    return fig
+
+
+def lexicon_scatter(comparison: pd.DataFrame):
+    """TextBlob polarity against VADER compound per sentence (``compare_lexicons`` output)."""
+    fig, ax = plt.subplots(figsize=(7, 6))
+    for agree, color, label in ((True, PALETTE[8], "same label"), (False, PALETTE[5], "different label")):
+        part = comparison[comparison["agree"] == agree]
+        ax.scatter(part["textblob"], part["vader"], s=28, color=color, alpha=0.8, label=f"{label} (n={len(part)})")
+    ax.axhline(0, color="#999999", lw=0.8)
+    ax.axvline(0, color="#999999", lw=0.8)
+    ax.plot([-1, 1], [-1, 1], color="#cccccc", lw=0.8, ls="--")
+    ax.set_xlim(-1.05, 1.05)
+    ax.set_ylim(-1.05, 1.05)
+    ax.set_xlabel("TextBlob polarity")
+    ax.set_ylabel("VADER compound")
+    ax.legend(loc="lower right")
+    return fig
+
+
+def stance_heatmap(stance_summary: pd.DataFrame, holder: str = "holder_name", target: str = "target_name"):
+    """Net stance holder (rows) -> target (columns) from ``summarize_stance``; each cell shows support/opposition counts."""
+    table = stance_summary.set_index([holder, target])
+    mean = table["mean"].unstack(target)
+    labels = (table["mean"].map("{:+.1f}".format) + "\n+" + table["n_support"].astype(str) + " / −"
+              + table["n_oppose"].astype(str)).unstack(target).reindex_like(mean)
+    faint = table["small_n"].unstack(target).reindex_like(mean)
+    fig, ax = plt.subplots(figsize=(2.5 + 1.3 * mean.shape[1], 1.5 + 0.5 * mean.shape[0]))
+    image = _grid(ax, mean, labels, "RdBu", -1, 1, faint)
+    fig.colorbar(image, ax=ax, label="net stance (−1 opposes … +1 supports)", shrink=0.6)
+    ax.set_xlabel("target")
+    ax.set_ylabel("holder")
+    return fig
+
+
+def quoted_bars(quoted: pd.DataFrame, by: str = "outlet", value: str = "n_quotes"):
+    """Who is quoted: horizontal bars of quotations per speaker, one colour per outlet (``quoted_speakers`` output)."""
+    table = quoted.pivot_table(index="speaker", columns=by, values=value, aggfunc="sum", fill_value=0)
+    table = table.loc[table.sum(axis=1).sort_values(kind="stable").index]
+    colors = outlet_colors(table.columns)
+    fig, ax = plt.subplots(figsize=(9, 1 + 0.35 * len(table)))
+    left = np.zeros(len(table))
+    for outlet in table.columns:
+        ax.barh(table.index, table[outlet], left=left, color=colors[str(outlet)], label=str(outlet))
+        left += table[outlet].to_numpy()
+    ax.set_xlabel(value.replace("_", " "))
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right", fontsize=9)
+    return fig

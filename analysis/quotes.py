@@ -1,0 +1,378 @@
+"""Who says what: direct quotations, their speakers and reporting verbs.
+
+A quotation is the text between double quotation marks, curly (“…”) or
+straight ("…"), found in the paragraph text so that it may run over several
+sentences; a quotation left open at the end of a paragraph runs to its end
+(the convention for quotes continued in the next paragraph). Single quotation
+marks are not read as quotations: they are too often apostrophes or titles
+('Breeze in Busan').
+
+The speaker is looked for in this order (column ``attribution``):
+
+``after``
+    right after the closing mark: "“…,” Zelenskyy said", "“…,” said Dr. X",
+    "“…,” he said", "“…”, KCNA said";
+``before``
+    right before the opening mark: "Dr. Emily Carter, a strategist,
+    commented, “…”" (an appositive between name and verb is skipped);
+``sentence``
+    the reporting clause of the sentence around a partial quotation:
+    "Zelenskyy said he believed Putin wanted … because he “does not want a
+    sovereign Ukraine”" is Zelenskyy's, not Putin's;
+``continuation``
+    a quotation that opens a sentence without attribution continues the
+    speaker of the previous quotation in the same paragraph;
+``none``
+    no speaker found: scare quotes ("America First") and unattributed
+    fragments keep ``speaker`` NA.
+
+A pronoun speaker (he, she) is replaced by the nearest person named earlier in
+the article as the subject of a reporting verb (direct or indirect speech),
+and ``attribution`` says ``pronoun``; gender is not checked. A speaker is
+resolved to a registry actor when the speaker phrase ends in a mention of it
+("White House spokeswoman Karoline Leavitt", "the Ukrainian president",
+"KCNA"); otherwise the phrase is kept as written ("Dr. Emily Carter").
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .actors import FUNCTION_WORDS, find_mentions, load_actors
+
+__all__ = ["QUOTE_COLUMNS", "REPORTING_VERBS", "find_quotes", "quote_spans", "quoted_speakers"]
+
+# Reporting verbs as written (past, present and participle forms). Extend the
+# tuple (or pass ``verbs=``) to add more.
+REPORTING_VERBS = (
+    "said", "says", "say", "saying", "told", "tells", "telling", "warned", "warns", "warning",
+    "emphasized", "emphasised", "emphasizes", "emphasises", "stressed", "stresses", "declared",
+    "declares", "called", "added", "adds", "commented", "stated", "noted", "insisted", "insists",
+    "wrote", "writes", "argued", "argues", "claimed", "explained", "explains", "asserted",
+    "announced", "revealed", "acknowledged", "admitted", "replied", "responded", "suggested",
+    "suggesting", "urged", "urges", "cautioned", "predicted", "recalled", "remarked", "observed",
+    "reported", "confirmed", "concluded", "tweeted", "posted", "continued", "asked",
+    "complained", "conceded", "contended", "maintained", "reiterated",
+)
+
+QUOTE_COLUMNS = [
+    "article_id", "file", "outlet", "date", "paragraph", "sentence", "last_sentence", "quote",
+    "start", "end", "n_words", "speaker", "speaker_actor", "speaker_text", "verb", "attribution",
+]
+
+_PRONOUNS = {"he", "she"}
+_ABBREVIATIONS = {"Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Gen.", "Sen.", "Rep.", "Gov.", "Lt.", "Col.",
+                  "Sgt.", "St.", "Jr.", "Sr.", "Amb.", "Rev.", "U.S.", "U.N.", "U.K.", "E.U.", "N.", "S."}
+# Lower-case words that belong to a speaker phrase ("White House spokeswoman Karoline Leavitt").
+_ROLE_WORDS = {
+    "president", "leader", "chancellor", "minister", "prime", "secretary", "secretary-general",
+    "general", "envoy", "special", "ambassador", "spokeswoman", "spokesman", "spokesperson",
+    "press", "foreign", "defense", "defence", "chief", "official", "officials", "agency", "news",
+    "state", "ministry", "government", "office", "deputy", "adviser", "advisor", "commander",
+    "senior", "analyst", "strategist", "director", "head", "mayor", "governor", "senator",
+}
+_CONNECTORS = {"of", "von", "der", "de", "van", "al", "bin", "la", "le", "du", "da"}
+_AUX_TAIL = re.compile(
+    r"(?:\s+(?:has|have|had|also|later|then|again|previously|earlier|further|once|already|"
+    r"separately|would|will|is|was|has\s+also|\w+ly))+\s*$"
+)
+_STOP_CAPS = {"The", "A", "An", "On", "In", "At", "But", "And", "As", "When", "While", "If", "After",
+              "Before", "Speaking", "According", "However", "Meanwhile", "It", "This", "That",
+              "There", "Here", "Some", "Others", "Many", "Analysts", "Critics", "Experts", "Officials"}
+_QUOTE_MARKS = "“”\""
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the text inside each pair of double quotation marks.
+
+    Offsets exclude the marks themselves: ``text[start:end]`` is the quoted
+    text. A quotation still open at the end of ``text`` runs to its end; a
+    closing mark with no opening one is ignored.
+
+    >>> quote_spans('He said “yes”, then "no".')
+    [(9, 12), (21, 23)]
+    """
+    spans, open_at = [], None
+    for i, ch in enumerate(text):
+        if ch == "“" or (ch == '"' and open_at is None):
+            if open_at is None:
+                open_at = i + 1
+        elif ch in "”\"" and open_at is not None:
+            spans.append((open_at, i))
+            open_at = None
+    if open_at is not None and open_at < len(text):
+        spans.append((open_at, len(text)))
+    return spans
+
+
+def _verb_regex(verbs) -> re.Pattern:
+    return re.compile(r"(?<![\w’'-])(%s)(?![\w’'-])" % "|".join(sorted(map(re.escape, verbs), key=len, reverse=True)))
+
+
+def _is_name_token(word: str) -> bool:
+    return word in _ABBREVIATIONS or (word[:1].isupper() and any(c.isalpha() for c in word))
+
+
+def _core(word: str) -> tuple[str, bool]:
+    """The word without trailing punctuation, and whether punctuation ended it."""
+    if word in _ABBREVIATIONS:
+        return word, False
+    core = word.rstrip(",.;:!?)”\"–—")
+    return core, core != word
+
+
+def _phrase_backward(text: str, end: int) -> tuple[int, int] | None:
+    """Span of the subject phrase ending at ``end`` ("Dr. Emily Carter", "he", "the Ukrainian president")."""
+    s = _AUX_TAIL.sub("", text[:end])
+    if s.rstrip().endswith(","):  # "Name, an appositive, said": skip the appositive
+        s = s.rstrip()[:-1]
+        cut = s.rfind(",")
+        s = s[:cut] if cut >= 0 else s
+    tokens = list(re.finditer(r"\S+", s))
+    if not tokens:
+        return None
+    last = tokens[-1].group()
+    if last.casefold() in _PRONOUNS:
+        return tokens[-1].start(), tokens[-1].end()
+    start = None
+    for t in reversed(tokens):
+        word = t.group()
+        core, cut = _core(word)
+        if cut or word[0] in _QUOTE_MARKS or not core:
+            break
+        if _is_name_token(core) or core.casefold() in _ROLE_WORDS or (start is not None and core in _CONNECTORS):
+            start = t.start()
+            continue
+        if core.casefold() == "the" and start is not None:
+            start = t.start()
+        break
+    if start is None:
+        return None
+    return _trim(text, start, tokens[-1].end())
+
+
+def _phrase_forward(text: str, start: int) -> tuple[int, int] | None:
+    """Span of the speaker phrase starting at ``start`` ("said Oleksandr Petrenko, …")."""
+    end = None
+    for i, t in enumerate(re.finditer(r"\S+", text[start:])):
+        word = t.group()
+        core, cut = _core(word)
+        if i == 0 and core.casefold() in _PRONOUNS:
+            return start + t.start(), start + t.start() + len(core)
+        if word[0] in _QUOTE_MARKS or not core:
+            break
+        ok = (_is_name_token(core) or core.casefold() in _ROLE_WORDS
+              or (i == 0 and core.casefold() == "the") or (end is not None and core in _CONNECTORS))
+        if not ok:
+            break
+        end = start + t.start() + len(core)
+        if cut:
+            break
+    return None if end is None else _trim(text, start + (len(text[start:]) - len(text[start:].lstrip())), end)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Drop leading articles/connectors; None unless a real name or role word remains."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    while words and (words[0].group() in _STOP_CAPS | _CONNECTORS or words[0].group().casefold() in FUNCTION_WORDS):
+        words.pop(0)
+    while words and words[-1].group() in _CONNECTORS:
+        words.pop()
+    names = [w.group() for w in words if _is_name_token(w.group()) and w.group() not in _STOP_CAPS]
+    if not names:
+        return None
+    return start + words[0].start(), start + words[-1].end()
+
+
+class _Attributor:
+    """Finds the speaker of each quotation of one paragraph."""
+
+    def __init__(self, verbs):
+        self.verbs = _verb_regex(verbs)
+
+    def after(self, text: str, pos: int, limit: int):
+        """"“…,” Zelenskyy said" / "“…,” said X" right after the closing mark."""
+        rest = text[pos:limit]
+        lead = re.match(r"[\s,;:–—-]*", rest).end()
+        if any(c in ".!?" for c in rest[:lead]) or lead == len(rest):
+            return None
+        m = self.verbs.match(rest, lead)
+        if m:
+            span = _phrase_forward(text, pos + m.end())
+            return (span, m.group(1)) if span else None
+        span = _phrase_forward(text, pos + lead)
+        if span:
+            m = re.compile(r"(?:\s+(?:has|have|had|also|later|then|\w+ly))*\s+").match(text, span[1])
+            v = self.verbs.match(text, m.end()) if m else None
+            if v and v.start() < limit:
+                return span, v.group(1)
+        return None
+
+    def before(self, text: str, lo: int, pos: int):
+        """"X said, “…”" / "X, a strategist, commented: “…”" right before the opening mark."""
+        chunk = text[lo:pos]
+        m = re.search(r"(?:%s)(?:\s+[\w’'-]+){0,3}?\s*[,:]?\s*$" % self.verbs.pattern, chunk)
+        if not m:
+            return None
+        span = _phrase_backward(text, lo + m.start())
+        return (span, m.group(1)) if span else None
+
+    def clause(self, text: str, lo: int, hi: int, quotes, q0: int, q1: int):
+        """The reporting clause of the sentence around a partial quotation."""
+        found = []
+        for m in self.verbs.finditer(text, lo, hi):
+            if any(a <= m.start() < b for a, b in quotes):
+                continue
+            inner = [b for a, b in quotes if b <= m.start()]
+            left = max([lo] + [b + 1 for b in inner])
+            span = _phrase_backward(text[:m.start()], m.start()) if m.start() > left else None
+            if span and span[0] >= left:
+                found.append((span, m.group(1), m.start()))
+        before = [f for f in found if f[2] < q0]
+        after = [f for f in found if f[2] >= q1]
+        best = before[-1] if before else (after[0] if after else None)
+        return (best[0], best[1]) if best else None
+
+
+def _resolve(span, para_mentions: pd.DataFrame, text: str):
+    """Registry id of the mention that ends the speaker phrase, or None."""
+    inside = para_mentions[(para_mentions["pstart"] >= span[0]) & (para_mentions["pend"] <= span[1])]
+    if inside.empty:
+        return None
+    head = inside.sort_values(["pend", "is_person"]).iloc[-1]
+    tail = text[head["pend"]:span[1]]
+    return head["actor"] if re.fullmatch(r"(?:['’]s)?\s*", tail) else None
+
+
+def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs=REPORTING_VERBS) -> pd.DataFrame:
+    """Direct quotations in the body paragraphs of ``corpus``, with speaker and verb.
+
+    ``corpus`` as for ``analysis.actors.find_mentions``; pass ``mentions``
+    (its result) to avoid finding them twice, and ``actors`` for your own
+    registry. ``verbs`` is the list of reporting verbs (``REPORTING_VERBS``).
+
+    Returns one row per quotation (``QUOTE_COLUMNS``): ``article_id``,
+    ``file``, ``outlet``, ``date``, ``paragraph``, ``sentence`` and
+    ``last_sentence`` (0-based sentences where it opens and closes),
+    ``quote`` (the text inside the marks), ``start``/``end`` (character
+    offsets of ``quote`` **within the paragraph text**), ``n_words``,
+    ``speaker`` (registry name when resolved, else the phrase as written; NA
+    when unknown), ``speaker_actor`` (registry id or NA), ``speaker_text``
+    (as written, e.g. "he"), ``verb`` (reporting verb as written or NA),
+    ``attribution`` (after | before | sentence | continuation | pronoun | none).
+    """
+    registry = load_actors(actors)
+    names = registry.set_index("id")["name"]
+    person = set(registry.loc[registry["kind"] == "person", "id"])
+    if mentions is None:
+        mentions = find_mentions(corpus, registry)
+    sents = corpus.sentences.sort_values(["article_id", "paragraph", "sentence"])
+    offsets = sents.set_index(["article_id", "paragraph", "sentence"])["start"]
+    men = mentions.copy()
+    sent_start = offsets.reindex(pd.MultiIndex.from_frame(men[["article_id", "paragraph", "sentence"]])).to_numpy()
+    men["pstart"] = men["start"].to_numpy() + sent_start
+    men["pend"] = men["end"].to_numpy() + sent_start
+    men["is_person"] = men["actor"].isin(person)
+    body = corpus.paragraphs[corpus.paragraphs["kind"] == "body"].sort_values(["article_id", "paragraph"])
+    attributor = _Attributor(verbs)
+    bounds = {k: list(zip(g["sentence"], g["start"], g["end"])) for k, g in sents.groupby(["article_id", "paragraph"])}
+    by_para = {k: g for k, g in men.groupby(["article_id", "paragraph"])}
+    empty = men.iloc[0:0]
+    rows = []
+    for article_id, paras in body.groupby("article_id", sort=False):
+        events: list[tuple[tuple[int, int], str | None, str]] = []  # ((paragraph, offset), actor, phrase)
+        for p in paras.itertuples(index=False):
+            text, sb = p.text, bounds.get((article_id, p.paragraph), [])
+            pm = by_para.get((article_id, p.paragraph), empty)
+            quotes = quote_spans(text)
+            clause_events = []
+            for _, lo, hi in sb:  # indirect-speech subjects, for resolving later pronouns
+                for m in attributor.verbs.finditer(text, lo, hi):
+                    if any(a <= m.start() < b for a, b in quotes):
+                        continue
+                    span = _phrase_backward(text[:m.start()], m.start())
+                    if span and span[0] >= lo and text[span[0]:span[1]].casefold() not in _PRONOUNS:
+                        clause_events.append(((p.paragraph, m.start()), _resolve(span, pm, text), text[span[0]:span[1]]))
+            previous = None
+            for q0, q1 in quotes:
+                s0 = _sentence_at(sb, q0 - 1)
+                s1 = _sentence_at(sb, max(q0, q1 - 1))
+                lo = next((a for i, a, _ in sb if i == s0), 0)
+                hi = next((b for i, _, b in sb if i == s1), len(text))
+                closed = q1 < len(text)
+                found, how = None, "none"
+                if closed:
+                    nxt = text.find("“", q1 + 1)
+                    found = attributor.after(text, q1 + 1, min(hi, nxt) if nxt > 0 else hi)
+                    how = "after" if found else how
+                if not found:
+                    prev_close = max([b + 1 for a, b in quotes if b < q0] + [lo])
+                    found = attributor.before(text, prev_close, q0 - 1)
+                    how = "before" if found else how
+                if not found:
+                    found = attributor.clause(text, lo, hi, quotes, q0, q1)
+                    how = "sentence" if found else how
+                speaker = actor = spoken = verb = None
+                if found:
+                    span, verb = found
+                    spoken = text[span[0]:span[1]]
+                    if spoken.casefold() in _PRONOUNS:
+                        here = (p.paragraph, q0)
+                        prior = [e for e in events + clause_events if e[0] < here and (e[1] is None or e[1] in person)]
+                        if prior:
+                            _, actor, speaker = max(prior, key=lambda e: e[0])
+                            how = "pronoun"
+                        else:
+                            how = "none"
+                    else:
+                        actor, speaker = _resolve(span, pm, text), spoken
+                elif previous is not None and text[lo:q0 - 1].strip() == "":
+                    speaker, actor, verb = previous["speaker"], previous["speaker_actor"], previous["verb"]
+                    spoken, how = previous["speaker_text"], "continuation"
+                if speaker is not None and actor is None:
+                    speaker = re.sub(r"^(?:the|The)\s+", "", speaker)
+                if actor is not None:
+                    speaker = names[actor]
+                    events.append(((p.paragraph, q0), actor, speaker))
+                elif speaker is not None and how != "pronoun":
+                    events.append(((p.paragraph, q0), None, speaker))
+                row = {
+                    "article_id": article_id, "file": p.file, "outlet": p.outlet, "date": p.date,
+                    "paragraph": p.paragraph, "sentence": s0, "last_sentence": s1, "quote": text[q0:q1],
+                    "start": q0, "end": q1, "n_words": len(text[q0:q1].split()),
+                    "speaker": speaker, "speaker_actor": actor, "speaker_text": spoken, "verb": verb,
+                    "attribution": how if speaker is not None else "none",
+                }
+                rows.append(row)
+                previous = row if speaker is not None else previous
+            events.extend(clause_events)
+            events.sort(key=lambda e: e[0])
+    out = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+    for col in ("speaker", "speaker_actor", "speaker_text", "verb"):
+        out[col] = out[col].astype("string")
+    return out.astype({"paragraph": "int64", "sentence": "int64", "last_sentence": "int64",
+                       "start": "int64", "end": "int64", "n_words": "int64"})
+
+
+def _sentence_at(bounds, pos: int) -> int:
+    """Index of the sentence containing paragraph offset ``pos`` (or the next one)."""
+    for i, a, b in bounds:
+        if pos < b:
+            return int(i)
+    return int(bounds[-1][0]) if bounds else 0
+
+
+def quoted_speakers(quotes: pd.DataFrame, by: str = "outlet", min_words: int = 1) -> pd.DataFrame:
+    """Who is quoted: number of quotations and quoted words per ``by`` and speaker.
+
+    Quotations without a speaker, or shorter than ``min_words``, are left out.
+    Returns ``by``, ``speaker``, ``speaker_actor``, ``n_quotes``, ``n_words``,
+    sorted by ``by`` then ``n_quotes`` descending.
+    """
+    q = quotes[quotes["speaker"].notna() & (quotes["n_words"] >= min_words)]
+    out = (q.groupby([by, "speaker"], dropna=False)
+             .agg(speaker_actor=("speaker_actor", "first"), n_quotes=("quote", "size"), n_words=("n_words", "sum"))
+             .reset_index())
+    return out.sort_values([by, "n_quotes", "speaker"], ascending=[True, False, True]).reset_index(drop=True)

@@ -1,0 +1,197 @@
+"""Who stands where: directed stance edges holder -> target from reported words and deeds.
+
+An edge is read from one sentence: a **cue** verb (``SUPPORT_CUES``,
+``OPPOSITION_CUES``; extend with ``cues=``) with an actor mention before it
+(the holder, at most ``HOLDER_WORDS`` words earlier, no ``;``, ``:``, dash or
+quotation mark in between) and one after it (the target, at most
+``TARGET_WORDS`` words later, within the same clause). "Guterres warned
+Russia" is Guterres -> Russia, -1; "Putin expressed appreciation for North
+Korea's help" is Putin -> North Korea, +1. Passives are turned round: "Kyiv
+was criticised by Budapest" is Hungary -> Ukraine. A target that is the
+subject of a following clause ("Zelenskyy warned Russia *was* planning …") is
+not a target: the warning is about an event, not addressed to Russia.
+
+**Negation neutralises, it does not flip.** "X did not reject Y" does not
+mean X supports Y, so a negated cue (not, n't, never, no, without, refused /
+declined / failed to, at most one word before the cue) keeps its row with
+``stance = 0`` and ``negated = True``; drop those rows or count them apart.
+
+Blind spots: pronoun holders ("he criticised") and unnamed holders ("critics
+warn") give no edge; cues in nouns ("his support for Kyiv") count only when a
+holder and a target are close; sarcasm and hedging are not read.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .stats import summarize
+
+__all__ = [
+    "HOLDER_WORDS",
+    "OPPOSITION_CUES",
+    "STANCE_COLUMNS",
+    "SUPPORT_CUES",
+    "TARGET_WORDS",
+    "cue_table",
+    "find_stance",
+    "summarize_stance",
+]
+
+# Lemmas; the first word is inflected (praise -> praises, praised, praising).
+SUPPORT_CUES = (
+    "praise", "welcome", "back", "thank", "endorse", "support", "applaud", "commend", "hail",
+    "congratulate", "express appreciation for", "express gratitude to", "express support for",
+    "agree with", "side with", "stand with", "stand by", "defend", "echo", "advocate for", "ally with",
+)
+OPPOSITION_CUES = (
+    "reject", "dismiss", "criticize", "criticise", "condemn", "warn", "accuse", "oppose", "denounce",
+    "blame", "threaten", "slam", "rebuke", "attack", "deplore", "defy", "resist",
+    "express concern about", "express displeasure with", "lash out at",
+)
+HOLDER_WORDS = 8
+TARGET_WORDS = 6
+
+STANCE_COLUMNS = [
+    "holder", "holder_name", "target", "target_name", "stance", "cue", "cue_lemma", "negated",
+    "in_quote", "article_id", "file", "outlet", "date", "paragraph", "sentence", "sentence_text",
+]
+
+_IRREGULAR = {"stand": ("stand", "stands", "stood", "standing")}
+_NOT_CUES = {"thanks"}  # "thanks to" means "because of"
+# "back" after a phrasal verb is a particle, not support ("rolling back sanctions").
+_PARTICLE_BACK = re.compile(
+    r"\b(?:roll|come|came|pull|scale|cut|step|push|bring|brought|go|went|get|got|fight|fought|hit|look|"
+    r"set|hold|held|give|gave|draw|drew|turn|sen[dt]|call|pay|paid|win|won|walk|fall|fell)\w*\s+$",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(
+    r"(?:\b(?:not|never|no|without|refused\s+to|refuses\s+to|declined\s+to|declines\s+to|failed\s+to|fails\s+to)"
+    r"|n['’]t)(?!\s+only)(?:\s+\w+)?\s*$",
+    re.IGNORECASE,
+)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|got|get)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_BY_AFTER = re.compile(r"^\s+by\s+")
+_HOLDER_BLOCK = re.compile(r"[;:–—“”\"]")
+_TARGET_BLOCK = re.compile(r"[,;:–—(“”\"]")
+_CLAUSE_SUBJECT = re.compile(
+    r"^(?:['’]s)?\s+(?:is|was|were|are|has|had|have|would|will|could|can|might|may|must|should|did|does|do)\b"
+)
+
+
+def _forms(verb: str) -> tuple[str, ...]:
+    if verb in _IRREGULAR:
+        return _IRREGULAR[verb]
+    if verb.endswith("e"):
+        forms = (verb, verb + "s", verb + "d", verb[:-1] + "ing")
+    elif verb.endswith("y") and verb[-2] not in "aeiou":
+        forms = (verb, verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing")
+    elif re.fullmatch(r"[^aeiou]*[aeiou][bdgmnprt]", verb):  # slam -> slammed, snub -> snubbed
+        forms = (verb, verb + "s", verb + verb[-1] + "ed", verb + verb[-1] + "ing")
+    elif verb.endswith(("s", "sh", "ch", "x", "z", "o")):
+        forms = (verb, verb + "es", verb + "ed", verb + "ing")
+    else:
+        forms = (verb, verb + "s", verb + "ed", verb + "ing")
+    return tuple(f for f in forms if f not in _NOT_CUES)
+
+
+def cue_table(cues=None) -> pd.DataFrame:
+    """The cue list: ``cue`` (lemma phrase), ``stance`` (+1 support, -1 opposition).
+
+    ``cues`` adds to (or, for a lemma already listed, overrides) the built-in
+    lists: a DataFrame with ``cue`` and ``stance`` or a dict ``{cue: stance}``.
+    """
+    table = {c: 1 for c in SUPPORT_CUES} | {c: -1 for c in OPPOSITION_CUES}
+    if cues is not None:
+        extra = cues if isinstance(cues, dict) else dict(zip(cues["cue"], cues["stance"]))
+        table |= {str(k): int(v) for k, v in extra.items()}
+    return pd.DataFrame(sorted(table.items()), columns=["cue", "stance"])
+
+
+def _cue_regex(table: pd.DataFrame) -> tuple[re.Pattern, dict[str, tuple[str, int]]]:
+    lookup, patterns = {}, []
+    for cue, stance in zip(table["cue"], table["stance"]):
+        first, *rest = cue.split()
+        for form in _forms(first):
+            lookup[form] = (cue, int(stance))
+        # allow up to two words between the verb and the rest ("expressed his deep appreciation for")
+        tail = "".join(r"(?:\s+\w+){0,2}?\s+" + re.escape(w) if i == 0 else r"\s+" + re.escape(w) for i, w in enumerate(rest))
+        patterns.append((len(cue), r"(?:%s)%s" % ("|".join(map(re.escape, _forms(first))), tail), cue))
+    patterns.sort(key=lambda p: -p[0])
+    regex = re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(f"(?P<c{i}>{p})" for i, (_, p, _) in enumerate(patterns)),
+                       re.IGNORECASE)
+    names = {f"c{i}": cue for i, (_, _, cue) in enumerate(patterns)}
+    return regex, {n: (cue, dict(zip(table["cue"], table["stance"]))[cue]) for n, cue in names.items()}
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def find_stance(corpus, mentions: pd.DataFrame, cues=None) -> pd.DataFrame:
+    """Stance edges reported in the body sentences of ``corpus``.
+
+    ``mentions`` from ``analysis.actors.find_mentions`` (edges only link
+    actors found there); ``cues`` extends the cue lists (see ``cue_table``).
+
+    Returns one row per edge (``STANCE_COLUMNS``): ``holder`` and ``target``
+    (registry ids) with their names, ``stance`` (+1 support, -1 opposition,
+    0 negated cue), ``cue`` (as written), ``cue_lemma``, ``negated``,
+    ``in_quote`` (the cue is inside a quotation: the speaker's claim),
+    ``article_id``, ``file``, ``outlet``, ``date``, ``paragraph``,
+    ``sentence``, ``sentence_text`` (the evidence).
+    """
+    regex, lemmas = _cue_regex(cue_table(cues))
+    keys = ["article_id", "paragraph", "sentence"]
+    by_sentence = {k: g.sort_values("start") for k, g in mentions.groupby(keys)}
+    rows = []
+    for s in corpus.sentences.sort_values(keys).itertuples(index=False):
+        found = by_sentence.get((s.article_id, s.paragraph, s.sentence))
+        if found is None or found["actor"].nunique() < 2:
+            continue
+        text, men = s.text, list(found.itertuples(index=False))
+        for m in regex.finditer(text):
+            lemma, stance = lemmas[m.lastgroup]
+            cs, ce = m.start(), m.end()
+            if lemma == "back" and _PARTICLE_BACK.search(text[:cs]):
+                continue
+            before = [x for x in men if x.end <= cs]
+            after = [x for x in men if x.start >= ce]
+            passive = _PASSIVE_BEFORE.search(text[:cs]) and _BY_AFTER.match(text[ce:])
+            if passive:
+                holder = next((x for x in after if _words(text[ce:x.start]) <= TARGET_WORDS), None)
+                target = next((x for x in reversed(before) if _words(text[x.end:cs]) <= HOLDER_WORDS), None)
+            else:
+                holder = next((x for x in reversed(before)
+                               if _words(text[x.end:cs]) <= HOLDER_WORDS and not _HOLDER_BLOCK.search(text[x.end:cs])), None)
+                target = next((x for x in after
+                               if _words(text[ce:x.start]) <= TARGET_WORDS and not _TARGET_BLOCK.search(text[ce:x.start])
+                               and not _CLAUSE_SUBJECT.match(text[x.end:])), None)
+            if holder is None or target is None or holder.actor == target.actor:
+                continue
+            negated = bool(_NEGATION.search(text[max(holder.end if not passive else 0, cs - 40):cs]))
+            rows.append((holder.actor, holder.name, target.actor, target.name, 0 if negated else stance,
+                         m.group(), lemma, negated, bool(holder.in_quote or target.in_quote),
+                         s.article_id, s.file, s.outlet, s.date, s.paragraph, s.sentence, text))
+    out = pd.DataFrame(rows, columns=STANCE_COLUMNS)
+    return out.astype({"stance": "int64", "negated": "bool", "in_quote": "bool", "paragraph": "int64", "sentence": "int64"})
+
+
+def summarize_stance(edges: pd.DataFrame, by=("holder_name", "target_name"), min_n: int = 3) -> pd.DataFrame:
+    """Net stance per holder and target.
+
+    Returns the ``by`` columns, ``n`` (edges), ``n_support``, ``n_oppose``,
+    ``n_negated``, ``mean`` (net stance in [-1, 1]; negated cues count as 0),
+    ``ci_low``, ``ci_high`` (bootstrap 95%) and ``small_n`` (n < ``min_n``).
+    """
+    keys = list(by)
+    counts = edges.groupby(keys).agg(
+        n_support=("stance", lambda s: int((s > 0).sum())),
+        n_oppose=("stance", lambda s: int((s < 0).sum())),
+        n_negated=("negated", "sum"),
+    ).reset_index()
+    net = summarize(edges, keys, "stance", min_n=min_n).drop(columns="measure")
+    out = net.merge(counts, on=keys, how="left")
+    return out[keys + ["n", "n_support", "n_oppose", "n_negated", "mean", "ci_low", "ci_high", "small_n"]]

@@ -1,0 +1,116 @@
+"""Tests for analysis/actors.py: the registry and actor mentions."""
+
+import pandas as pd
+import pytest
+from helpers import corpus_of
+
+from analysis.actors import count_mentions, find_mentions, kwic, load_actors, roll_up
+
+
+@pytest.fixture(scope="module")
+def seed_mentions(seeds):
+    return find_mentions(seeds)
+
+
+def actors_in(mentions, prefix):
+    return set(mentions.loc[mentions["article_id"].str.startswith(prefix), "actor"])
+
+
+def test_registry_loads_with_parents_and_lists():
+    actors = load_actors().set_index("id")
+    assert actors.loc["putin", "parent"] == "russia"
+    assert "Zelenskiy" in actors.loc["zelenskyy", "surnames"]
+    assert set(actors["kind"]) == {"person", "state", "organization"}
+
+
+def test_registry_rejects_a_form_given_to_two_actors():
+    bad = pd.DataFrame({"id": ["a", "b"], "name": ["A", "B"], "kind": ["state", "state"], "aliases": ["Xland", "Xland"]})
+    with pytest.raises(ValueError, match="more than one actor"):
+        load_actors(bad)
+
+
+def test_user_registry_is_a_parameter(tmp_path):
+    corpus = corpus_of(tmp_path, "Atlantis condemned Lemuria on Monday.")
+    mine = pd.DataFrame({"id": ["atl", "lem"], "name": ["Atlantis", "Lemuria"], "kind": ["state", "state"],
+                         "aliases": ["Atlantis", "Lemuria|Mu"]})
+    assert list(find_mentions(corpus, mine)["actor"]) == ["atl", "lem"]
+
+
+def test_zelenskyy_in_four_seed_articles_under_every_spelling(seed_mentions):
+    for prefix in ("000", "002", "003", "004"):
+        assert "zelenskyy" in actors_in(seed_mentions, prefix), prefix
+    spellings = set(seed_mentions.loc[seed_mentions["actor"] == "zelenskyy", "alias"])
+    assert {"Zelenskiy", "Zelensky", "Zelenskyy"} <= spellings
+
+
+def test_turkiye_in_002(seed_mentions):
+    assert "turkiye" in actors_in(seed_mentions, "002")
+
+
+def test_kim_jong_un_in_001_and_003_but_not_000(seed_mentions):
+    assert "kim_jong_un" in actors_in(seed_mentions, "001")
+    assert "kim_jong_un" in actors_in(seed_mentions, "003")
+    assert "kim_jong_un" not in actors_in(seed_mentions, "000")  # 000 quotes Kim Jin-ha, another person
+
+
+def test_offsets_point_at_the_alias(seeds, seed_mentions):
+    texts = seeds.sentences.set_index(["article_id", "paragraph", "sentence"])["text"]
+    for m in seed_mentions.itertuples():
+        assert texts[(m.article_id, m.paragraph, m.sentence)][m.start:m.end] == m.alias
+
+
+def test_bare_surname_needs_the_full_name_first(tmp_path):
+    corpus = corpus_of(
+        tmp_path,
+        "Kim met envoys on Monday.",
+        "North Korean leader Kim Jong-un later spoke.",
+        "Kim said little. Analyst Kim Jin-ha and the writer Maru Kim disagreed with Kim.",
+    )
+    m = find_mentions(corpus)
+    kim = m[m["actor"] == "kim_jong_un"]
+    assert list(zip(kim["paragraph"], kim["alias"])) == [(1, "Kim Jong-un"), (2, "Kim"), (2, "Kim")]
+    assert "north_korea" not in set(m["actor"])  # "North Korean leader" is Kim's title, not a mention of the state
+
+
+def test_roles_metonyms_possessives_and_case(tmp_path):
+    corpus = corpus_of(
+        tmp_path,
+        "The Ukrainian president spoke to us. Ukraine’s leader thanked the US, and the Kremlin answered from Moscow.",
+        "Talks were held in Moscow and at the White House, the Washington Post wrote.",
+    )
+    m = find_mentions(corpus)
+    first = m[m["paragraph"] == 0]
+    assert list(first["actor"]) == ["zelenskyy", "zelenskyy", "united_states", "russia", "russia"]
+    assert list(first["alias_kind"]) == ["role", "role", "name", "metonym", "metonym"]
+    assert m[m["paragraph"] == 1].empty  # places and a newspaper are not actors
+
+
+def test_roles_follow_the_calendar(tmp_path):
+    text = "The US president spoke."
+    assert find_mentions(corpus_of(tmp_path / "a", text, date="2023-05-01"))["actor"].tolist() == ["biden"]
+    assert find_mentions(corpus_of(tmp_path / "b", text, date="2025-05-01"))["actor"].tolist() == ["trump"]
+
+
+def test_adjectives_are_opt_in(tmp_path):
+    corpus = corpus_of(tmp_path, "Russian forces advanced on Kyiv’s outskirts.")
+    assert find_mentions(corpus)["actor"].tolist() == ["ukraine"]
+    with_adj = find_mentions(corpus, adjectives=True)
+    assert with_adj["actor"].tolist() == ["russia", "ukraine"]
+    assert with_adj["alias_kind"].tolist() == ["adjective", "metonym"]
+
+
+def test_in_quote_marks_quoted_words(tmp_path):
+    corpus = corpus_of(tmp_path, "Volodymyr Zelenskyy spoke. “Russia will lose,” Zelenskyy said of Russia.")
+    m = find_mentions(corpus)
+    russia = m[m["actor"] == "russia"]
+    assert russia["in_quote"].tolist() == [True, False]
+
+
+def test_helpers_count_roll_up_and_kwic(seeds, seed_mentions):
+    counts = count_mentions(seed_mentions)
+    assert counts["total"].sum() == len(seed_mentions)
+    rolled = roll_up(seed_mentions)
+    assert set(rolled.loc[rolled["actor"] == "putin", "group"]) == {"russia"}
+    lines = kwic(seed_mentions, seeds.sentences, "putin", width=30)
+    assert len(lines) == (seed_mentions["actor"] == "putin").sum()
+    assert lines["alias"].str.contains("Putin").all()

@@ -1,0 +1,75 @@
+"""Tests for analysis/tone.py: tone of each mention and its aggregates."""
+
+import pandas as pd
+import pytest
+from helpers import corpus_of
+
+from analysis.actors import find_mentions
+from analysis.tone import compare_lexicons, lexicon_scores, mention_tone, summarize_tone
+
+# The lexicon methods need no trained model, so these tests run without one.
+METHOD = "window"
+
+
+def tone_of(corpus, method=METHOD):
+    return mention_tone(find_mentions(corpus), corpus.sentences, method=method)
+
+
+def test_lexicon_scores_are_plain_floats_in_range():
+    scores = lexicon_scores(["A wonderful, brave decision.", "A terrible, cruel attack.", "The meeting was on Monday."])
+    assert scores.dtypes.eq("float64").all()
+    assert scores["polarity"].iloc[0] > 0 > scores["polarity"].iloc[1]
+    assert scores["vader"].iloc[0] > 0 > scores["vader"].iloc[1]
+    assert scores["subjectivity"].between(0, 1).all()
+
+
+def test_each_actor_gets_its_own_clause(tmp_path):
+    corpus = corpus_of(tmp_path, "Emmanuel Macron gave a wonderful, generous speech, but Vladimir Putin launched a brutal, horrible attack.")
+    t = tone_of(corpus).set_index("actor")
+    assert "wonderful" in t.loc["macron", "context"] and "brutal" not in t.loc["macron", "context"]
+    assert "brutal" in t.loc["putin", "context"] and "wonderful" not in t.loc["putin", "context"]
+    assert t.loc["macron", "context_vader"] > 0 > t.loc["putin", "context_vader"]
+    assert t.loc["macron", "sentence_vader"] == t.loc["putin", "sentence_vader"]  # the sentence cannot tell them apart
+    assert t.loc["macron", "target_score"] > t.loc["putin", "target_score"]
+
+
+def test_voice_separates_quoted_speech(tmp_path):
+    corpus = corpus_of(tmp_path, "Emmanuel Macron spoke. “Russia is a terrible aggressor,” Macron said of Russia.")
+    t = tone_of(corpus)
+    assert t.loc[t["actor"] == "russia", "voice"].tolist() == ["quoted", "outlet"]
+    summary = summarize_tone(t, by=("name", "outlet"), min_n=2)
+    assert set(summary.loc[summary["name"] == "Russia", "voice"]) == {"quoted", "outlet"}
+
+
+def test_seed_summary_flags_small_cells(seeds):
+    t = tone_of(seeds)
+    summary = summarize_tone(t, by=("name", "outlet"), measures=("target_score", "sentence_vader"), min_n=5)
+    assert {"voice", "measure", "method", "n", "mean", "ci_low", "ci_high", "small_n"} <= set(summary.columns)
+    assert (summary["small_n"] == (summary["n"] < 5)).all()
+    assert (summary["ci_low"] <= summary["mean"] + 1e-9).all() and (summary["mean"] <= summary["ci_high"] + 1e-9).all()
+    assert set(summary["method"]) == {METHOD, "vader"}
+    by_article = summarize_tone(t, by=("name", "article_id"))
+    assert by_article["n"].sum() == len(t)
+
+
+def test_compare_lexicons_finds_disagreements(seeds):
+    table = compare_lexicons(tone_of(seeds))
+    assert table["text"].is_unique or table["article_id"].nunique() > 1
+    assert (~table["agree"]).any() and table["agree"].any()
+    assert (table["agree"] == (table["textblob_label"] == table["vader_label"])).all()
+
+
+def test_inputs_are_not_mutated(seeds):
+    mentions = find_mentions(seeds)
+    before = mentions.copy()
+    mention_tone(mentions, seeds.sentences, method=METHOD)
+    pd.testing.assert_frame_equal(mentions, before)
+
+
+@pytest.mark.skipif(not __import__("analysis.targets", fromlist=["MODEL_PATH"]).MODEL_PATH.exists(),
+                    reason="target model file not built yet")
+def test_model_method_gives_probabilities(seeds):
+    t = tone_of(seeds, method="model")
+    assert t["target_method"].eq("model").all()
+    assert ((t[["p_neg", "p_neu", "p_pos"]].sum(axis=1) - 1).abs() < 1e-6).all()
+    assert t["target_score"].between(-1, 1).all()
