@@ -1,0 +1,195 @@
+"""Figures for terms, keyness, frames and naming: tidy tables in, matplotlib Figures out.
+
+Companion to ``analysis.plots`` (house style, outlet colours, ``finish`` and
+``save_figure``) for notebooks 03 and 04. Nothing here computes a score or
+writes a file: pass the tables from ``analysis.terms``, ``analysis.frames``
+and ``analysis.naming``, then save with ``plots.save_figure``.
+
+Word clouds are drawn with the ``wordcloud`` package from the counts of a
+term table (so they use the same tokenizer and stopword list), with
+``collocations=False`` (terms are taken as counted, never re-paired) and a
+fixed ``random_state`` (the same table always gives the same picture). The
+Figure embeds each cloud as an image, so its SVG holds a bitmap; for a fully
+vector cloud call ``.to_svg()`` on the ``WordCloud`` objects returned by
+``word_clouds``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from wordcloud import WordCloud
+
+from .plots import PALETTE, outlet_colors
+from .terms import load_stopwords
+
+__all__ = [
+    "term_bars",
+    "keyness_bars",
+    "word_clouds",
+    "wordcloud_figure",
+    "frame_shares_figure",
+    "naming_figure",
+]
+
+
+def _grid(n: int, ncols: int, width: float, height: float):
+    """A figure of ``n`` panels, plus a blank header row on top.
+
+    ``plots.finish`` writes the subtitle above such a header (first, axis
+    off), so it never covers the first panel's own title.
+    """
+    ncols = max(1, min(ncols, n))
+    nrows = max(1, math.ceil(n / ncols))
+    fig = plt.figure(figsize=(width * ncols, height * nrows + 0.4))
+    grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[0.001] + [1.0] * nrows)
+    header = fig.add_subplot(grid[0, :])
+    header.axis("off")
+    axes = [fig.add_subplot(grid[1 + i // ncols, i % ncols]) for i in range(nrows * ncols)]
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, axes
+
+
+def term_bars(table: pd.DataFrame, value: str = "rate", n: int = 10, ncols: int = 3, group: str = "group"):
+    """Small multiples: the top ``n`` terms of each group by ``value``, as horizontal bars.
+
+    ``table`` is ``term_table`` output (or any table with ``group``, ``term``
+    and ``value``). Bars take the group's outlet colour; each is labelled with
+    its value (rates to one decimal).
+    """
+    groups = sorted(table[group].dropna().unique(), key=str)
+    colors = outlet_colors(groups)
+    fig, axes = _grid(len(groups), ncols, 4.2, 0.32 * n + 1.2)
+    for ax, name in zip(axes, groups):
+        part = table[table[group] == name].sort_values([value, "term"], ascending=[False, True]).head(n).iloc[::-1]
+        bars = ax.barh(part["term"].astype(str), part[value], color=colors[str(name)])
+        ax.bar_label(bars, fmt="%.1f" if part[value].dtype.kind == "f" else "%d", padding=2, fontsize=9)
+        ax.set_title(str(name), fontsize=12)
+        ax.set_xlabel(value.replace("_", " "))
+        ax.grid(axis="y", visible=False)
+        ax.tick_params(axis="y", labelsize=10)
+    return fig
+
+
+def keyness_bars(table: pd.DataFrame, n: int = 10, ncols: int = 3, group: str = "group"):
+    """Small multiples: the ``n`` most distinctive terms of each group (highest z), as bars of z.
+
+    ``table`` is ``keyness`` output. A dashed line marks z = 1.96.
+    """
+    fig = term_bars(table, value="z", n=n, ncols=ncols, group=group)
+    for ax in fig.axes[1:]:
+        if ax.get_visible():
+            ax.axvline(1.96, color="#666666", linestyle="--", linewidth=1)
+            ax.set_xlabel("z (log-odds, informative prior)")
+    return fig
+
+
+def word_clouds(
+    table: pd.DataFrame,
+    value: str = "count",
+    max_words: int = 80,
+    group: str = "group",
+    width: int = 600,
+    height: int = 340,
+    random_state: int = 0,
+    stopwords=None,
+) -> dict[str, WordCloud]:
+    """One ``WordCloud`` per group, sized by ``value`` from a term table.
+
+    Terms keep their tokenizer form except that underscores show as spaces
+    ("north_korea" is drawn "north korea"). ``stopwords`` (default: the
+    project list, as in the term tables) are dropped from the frequencies and
+    given to ``WordCloud``. Each cloud is drawn in its outlet's colour.
+    Returns ``{group: WordCloud}``; groups without terms are left out.
+    """
+    stop = load_stopwords() if stopwords is None else frozenset(stopwords)
+    groups = sorted(table[group].dropna().unique(), key=str)
+    colors = outlet_colors(groups)
+    clouds = {}
+    for name in groups:
+        part = table[(table[group] == name) & ~table["term"].isin(stop) & (table[value] > 0)]
+        freqs = dict(zip(part["term"].astype(str).str.replace("_", " "), part[value].astype(float)))
+        if not freqs:
+            continue
+        color = colors[str(name)]
+        cloud = WordCloud(
+            width=width, height=height, background_color="white", collocations=False,
+            random_state=random_state, max_words=max_words, stopwords=set(stop),
+            color_func=lambda *args, _c=color, **kwargs: _c, prefer_horizontal=0.9,
+        )
+        clouds[str(name)] = cloud.generate_from_frequencies(freqs)
+    return clouds
+
+
+def wordcloud_figure(clouds: dict[str, WordCloud], ncols: int = 2):
+    """A Figure with one panel per word cloud (from ``word_clouds``), titled with the group."""
+    fig, axes = _grid(len(clouds), ncols, 6.0, 3.8)
+    for ax, (name, cloud) in zip(axes, clouds.items()):
+        ax.imshow(cloud.to_array(), interpolation="bilinear")
+        ax.set_title(name, fontsize=12)
+        ax.axis("off")
+    return fig
+
+
+def frame_shares_figure(shares: pd.DataFrame, by: str = "outlet", frames=None):
+    """Dot-and-interval chart: share of paragraphs showing each frame, one colour per group.
+
+    ``shares`` is ``frame_shares`` output. Frames run down the y axis (in
+    ``frames`` order if given); each group is a dot at its share with its 95%
+    interval as a line; hollow dots mark ``small_n`` cells.
+    """
+    frames = list(frames) if frames is not None else sorted(shares["frame"].unique())
+    groups = sorted(shares[by].unique(), key=str)
+    colors = outlet_colors(groups)
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(frames) * max(1, len(groups) / 3) + 1.5))
+    step = 0.8 / max(1, len(groups))
+    position = {f: i for i, f in enumerate(frames[::-1])}
+    for j, name in enumerate(groups):
+        part = shares[(shares[by] == name) & shares["frame"].isin(frames)]
+        y = part["frame"].map(position).to_numpy(dtype=float) + 0.4 - step * (j + 0.5)  # first group on top, as in the legend
+        color = colors[str(name)]
+        ax.hlines(y, part["ci_low"], part["ci_high"], color=color, linewidth=2, alpha=0.7)
+        small = part["small_n"].to_numpy(dtype=bool)
+        ax.scatter(part["share"][~small], y[~small], color=color, zorder=3, label=str(name), s=28)
+        ax.scatter(part["share"][small], y[small], facecolors="white", edgecolors=color, zorder=3, s=28)
+    ax.set_yticks(range(len(frames)), [f.replace("_", " ") for f in frames[::-1]])
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlabel("share of body paragraphs with at least one cue (95% bootstrap interval)")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
+    return fig
+
+
+def naming_figure(table: pd.DataFrame, concepts, by: str = "outlet", ncols: int = 2):
+    """Small multiples, one per concept: stacked bars of how often each group uses each variant.
+
+    ``table`` is ``naming_table`` output. Variants keep one colour across
+    panels of the same concept; segments are labelled with their counts, and
+    groups that never name the concept show an empty bar.
+    """
+    concepts = list(concepts)
+    fig, axes = _grid(len(concepts), ncols, 6.4, 2.8)
+    groups = sorted(table[by].unique(), key=str)
+    for ax, concept in zip(axes, concepts):
+        part = table[table["concept"] == concept]
+        wide = part.pivot_table(index=by, columns="variant", values="count", aggfunc="sum", fill_value=0)
+        wide = wide.reindex(groups, fill_value=0)
+        wide = wide[wide.sum().sort_values(ascending=False).index]
+        left = np.zeros(len(wide))
+        for k, variant in enumerate(wide.columns):
+            values = wide[variant].to_numpy(dtype=float)
+            if values.sum() == 0:
+                continue
+            bars = ax.barh(wide.index.astype(str), values, left=left, color=PALETTE[k % len(PALETTE)], label=str(variant))
+            ax.bar_label(bars, labels=[f"{int(v)}" if v else "" for v in values], label_type="center", fontsize=8, color="white")
+            left += values
+        ax.set_title(concept.replace("_", " "), fontsize=12)
+        ax.set_xlabel("occurrences in body text")
+        ax.grid(axis="y", visible=False)
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.invert_yaxis()
+    return fig

@@ -1,0 +1,592 @@
+"""Terms: offline tokenization, term tables for any grouping, and keyness.
+
+Everything here counts *terms* in paragraphs (or sentences) and compares the
+counts across groups of articles (outlet, country, genre, period, article).
+
+Tokenization (``Tokenizer``), with no downloaded data:
+
+- Text is NFC-normalised and curly apostrophes become straight ones, then
+  words are found with a regular expression and lowercased. Diacritics are
+  kept ("Türkiye" -> ``türkiye``).
+- Possessives are dropped: "Trump’s" -> ``trump``, "allies’" -> ``allies``.
+  Other contractions stay whole ("don't") and are on the stopword list.
+- Numbers are not terms ("11,000", "2014", the "st" of "21st" are dropped);
+  single letters are not terms either.
+- Dotted abbreviations stay one term: "U.S." -> ``u.s.``. The country written
+  "US" in capitals (The Guardian's style) becomes ``u.s.`` too, so the two
+  house styles count as the same term and "US" never meets the pronoun "us"
+  (which is a stopword). The naming table (``analysis.naming``) is where the
+  spelling difference itself is counted.
+- Hyphens: compounds of common words stay one term ("long-range",
+  "cease-fire"); hyphens joining capitalised names are split, so that
+  "Trump-Putin" counts once for ``trump`` and once for ``putin``, and
+  "U.S.-Russia" gives ``u.s.`` and ``russia``.
+- Phrases (e.g. actor names and aliases from the registry, passed as
+  ``phrases=``) are kept as one term, matched case-insensitively and written
+  lowercase with underscores for spaces: "North Korea" -> ``north_korea``,
+  "Kim Jong-un" -> ``kim_jong-un``. A dict maps several spellings to one
+  canonical term (``{"Vladimir Putin": "putin", "Putin": "putin"}``);
+  ``actor_phrases(actors)`` builds that dict from the actor registry. Aliases
+  of two or three capital letters ("US", "UK", "EU", "UN") are matched in
+  capitals only, so they never match ordinary words.
+- N-grams (``ngram_range``, up to 3) are runs of consecutive tokens within one
+  stretch of text between punctuation marks or numbers; an n-gram may hold
+  stopwords inside ("secretary of state") but never starts or ends with one.
+  N-gram words are joined by a space; phrase terms count as one word.
+- Stopwords come from ``analysis/data/stopwords.txt`` (documented there),
+  extended per call with ``extra_stopwords=``.
+
+Which paragraphs count: by default only ``kind == "body"`` paragraphs (not
+titles, headings, bylines, boilerplate, bios or footers), because headings
+repeat body words and furniture is not reporting. Pass ``kinds=None`` to count
+every row, e.g. for a sentence table (which holds body text only anyway).
+
+Counting is done by scikit-learn's ``CountVectorizer`` with the tokenizer as
+its analyzer; aggregation to groups is sparse matrix algebra, so the cost is
+one pass over the text whatever the number of groups.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+from .config import DATA_DIR
+
+__all__ = [
+    "STOPWORDS_PATH",
+    "DEFAULT_KINDS",
+    "load_stopwords",
+    "actor_phrases",
+    "actor_terms",
+    "Tokenizer",
+    "tokenize",
+    "select_text",
+    "term_table",
+    "top_terms",
+    "keyness",
+    "keyness_from_counts",
+    "actor_context",
+    "context_keyness",
+]
+
+STOPWORDS_PATH = DATA_DIR / "stopwords.txt"
+DEFAULT_KINDS = ("body",)
+RATE_PER = 10_000
+# Prior pseudo-count for terms that a user-supplied background prior does not list.
+MISSING_PRIOR = 0.01
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
+_LETTER = r"[^\W\d_]"
+_WORD = rf"{_LETTER}+(?:'{_LETTER}+)*"
+_ABBREV = rf"(?:{_LETTER}\.){{2,}}"
+_TOKEN = rf"(?<!\w)(?:{_ABBREV}|{_WORD}(?:-{_WORD})*)(?:'s|')?(?!\w)"
+# Punctuation that ends a stretch of text (n-grams never cross it), and numbers.
+_BREAK = r"[.,;:!?()\[\]{}\"\u201c\u201d\u00ab\u00bb\u2013\u2014\u2026/|]|\d[\d.,]*"
+_WORDS_RE = re.compile(_WORD)
+# Country written in capitals: never the pronoun "us".
+BUILTIN_PHRASES = {"US": "u.s."}
+
+
+def load_stopwords(path=None, extra: Iterable[str] = ()) -> frozenset[str]:
+    """The stopword set: the words in ``path`` (default ``STOPWORDS_PATH``) plus ``extra``.
+
+    Lines starting with ``#`` and blank lines are skipped; words are
+    lowercased and curly apostrophes straightened, as the tokenizer does.
+
+    >>> "the" in load_stopwords() and "war" not in load_stopwords()
+    True
+    """
+    text = Path(path or STOPWORDS_PATH).read_text(encoding="utf-8")
+    words = (line.strip() for line in text.splitlines())
+    listed = {_fold(w) for w in words if w and not w.startswith("#")}
+    return frozenset(listed | {_fold(w) for w in extra})
+
+
+def _fold(text: str) -> str:
+    """NFC, straight apostrophes, lowercase, single spaces: the key phrases are looked up by."""
+    text = unicodedata.normalize("NFC", str(text)).translate(_APOSTROPHES)
+    return " ".join(text.lower().split())
+
+
+def _canonical(phrase: str) -> str:
+    """The term a phrase is counted as: folded, spaces replaced by underscores."""
+    return _fold(phrase).replace(" ", "_")
+
+
+def actor_phrases(actors: pd.DataFrame, canonical: str = "id") -> dict[str, str]:
+    """Map every actor name and alias in the registry to one term per actor.
+
+    ``actors`` is the registry (``analysis.actors.load_actors()``): columns
+    ``id``, ``name`` and ``aliases`` (a tuple of strings or a ``|``-joined
+    string). The term is the actor's ``id`` by default ("North Korea", "N.
+    Korea", "DPRK" -> ``north_korea``; "U.S.", "US", "United States" ->
+    ``united_states``; "Turkey", "Türkiye" -> ``turkiye``), so spellings are
+    counted together and person ids equal their surname token ("Donald
+    Trump" -> ``trump``, like a bare "Trump"). With ``canonical="name"`` the
+    term is the name, lowercased with underscores. Surnames, roles, metonyms
+    and adjectives are not mapped: out of context they are ambiguous ("Kim",
+    "Moscow"), which ``find_mentions`` resolves and a term count cannot.
+    Caveat: a registry alias is replaced wherever it appears, including inside
+    slogans ("America First" -> ``united_states first``).
+    Returns ``{alias: term}``.
+    """
+    mapping: dict[str, str] = {}
+    for row in actors.itertuples(index=False):
+        term = str(row.id).strip().lower() if canonical == "id" else _canonical(row.name)
+        aliases = row.aliases if isinstance(row.aliases, (list, tuple)) else str(row.aliases or "").split("|")
+        for alias in [row.name, *aliases]:
+            if isinstance(alias, str) and alias.strip():
+                mapping.setdefault(alias.strip(), term)
+    return mapping
+
+
+def actor_terms(actors: pd.DataFrame, actor: str) -> list[str]:
+    """The terms an actor's own names produce, to leave out of its context words.
+
+    Covers the actor's ``id`` (the term ``actor_phrases`` gives it) and every
+    word of its name, aliases, surnames, metonyms and adjectives as the
+    tokenizer writes them, e.g. ``["putin", "vladimir", "vladimirovich"]``,
+    or for Russia ``["federation", "kremlin", "moscow", "russia", "russian"]``. Pass them as
+    ``extra_stopwords`` to ``context_keyness`` or ``term_table`` so that a
+    context table shows what surrounds the actor rather than its name.
+    Raises ``KeyError`` for an unknown id.
+    """
+    rows = actors[actors["id"] == actor]
+    if rows.empty:
+        raise KeyError(f"actor {actor!r} is not in the registry")
+    row = rows.iloc[0]
+    forms = [row["name"]]
+    for column in ("aliases", "surnames", "metonyms", "adjectives"):
+        value = row.get(column, ())
+        forms += list(value) if isinstance(value, (list, tuple)) else str(value or "").split("|")
+    tokenizer = Tokenizer(stopwords=[], phrases={})
+    found = {token for form in forms if str(form).strip() for stretch in tokenizer.tokens(str(form)) for token in stretch}
+    stop = load_stopwords()
+    return sorted({actor.lower()} | {t for t in found if len(t) > 1 and t not in stop})
+
+
+def _alias_regex(alias: str) -> str:
+    """Regex for one alias: flexible whitespace; capitals-only for 2-3 letter acronyms."""
+    alias = unicodedata.normalize("NFC", alias.strip()).translate(_APOSTROPHES)
+    body = r"\s+".join(re.escape(part) for part in alias.split())
+    if re.fullmatch(r"[A-Z]{2,3}", alias):
+        return body
+    return f"(?i:{body})"
+
+
+class Tokenizer:
+    """Turns a text into terms; an instance is the ``analyzer`` of a ``CountVectorizer``.
+
+    ``Tokenizer(...)(text)`` returns the list of terms (n-grams in
+    ``ngram_range``, stopwords removed) in text order; ``tokens(text)`` returns
+    the stretches of canonical tokens before n-grams and stopwords. See the
+    module docstring for the rules.
+
+    >>> Tokenizer()("Trump’s talks with the US-Russia team, North Korea")
+    ['trump', 'talks', 'u.s.', 'russia', 'team', 'north', 'korea']
+    >>> Tokenizer(phrases=["North Korea"], ngram_range=(2, 2))("North Korea’s missile tests")
+    ['north_korea missile', 'missile tests']
+    """
+
+    def __init__(
+        self,
+        stopwords: Iterable[str] | None = None,
+        extra_stopwords: Iterable[str] = (),
+        phrases: Mapping[str, str] | Iterable[str] | None = None,
+        ngram_range: tuple[int, int] = (1, 1),
+    ):
+        low, high = ngram_range
+        if not 1 <= low <= high:
+            raise ValueError(f"ngram_range must be (low, high) with 1 <= low <= high, got {ngram_range}")
+        self.ngram_range = (int(low), int(high))
+        base = load_stopwords() if stopwords is None else frozenset(_fold(w) for w in stopwords)
+        self.stopwords = base | {_fold(w) for w in extra_stopwords}
+        if phrases is None:
+            phrases = {}
+        elif not isinstance(phrases, Mapping):
+            phrases = {p: _canonical(p) for p in phrases}
+        mapping = {**BUILTIN_PHRASES, **{k: v for k, v in phrases.items() if str(k).strip()}}
+        self._exact = {k: v for k, v in mapping.items() if re.fullmatch(r"[A-Z]{2,3}", k.strip())}
+        self._folded = {_fold(k): v for k, v in mapping.items() if k not in self._exact}
+        aliases = sorted(mapping, key=lambda a: (-len(a), a))  # longest first wins
+        alternation = "|".join(_alias_regex(a) for a in aliases)
+        self._pattern = re.compile(
+            rf"(?P<phrase>(?<![\w.])(?:{alternation}))(?:'s|')?(?!\w)"
+            rf"|(?P<token>{_TOKEN})|(?P<brk>{_BREAK})"
+        )
+
+    def tokens(self, text: str) -> list[list[str]]:
+        """Canonical tokens of ``text``, in stretches split at punctuation and numbers."""
+        text = unicodedata.normalize("NFC", text or "").translate(_APOSTROPHES)
+        stretches: list[list[str]] = []
+        current: list[str] = []
+        # findall gives (phrase, token, break) tuples: faster than match objects on big corpora.
+        for phrase, token, _ in self._pattern.findall(text):
+            if token:
+                if "'" in token or "-" in token:
+                    current.extend(_split_token(token))
+                else:
+                    current.append(token.lower())
+            elif phrase:
+                current.append(self._exact.get(phrase) or self._folded[_fold(phrase)])
+            elif current:
+                stretches.append(current)
+                current = []
+        if current:
+            stretches.append(current)
+        return stretches
+
+    def __call__(self, text: str) -> list[str]:
+        low, high = self.ngram_range
+        terms: list[str] = []
+        for stretch in self.tokens(text):
+            stop = [t in self.stopwords or len(t) < 2 for t in stretch]
+            size = len(stretch)
+            for n in range(low, high + 1):
+                for i in range(size - n + 1):
+                    if not stop[i] and not stop[i + n - 1]:
+                        terms.append(stretch[i] if n == 1 else " ".join(stretch[i : i + n]))
+        return terms
+
+
+def _split_token(token: str) -> list[str]:
+    """Lowercase a matched token, drop its possessive, split hyphenated names."""
+    token = _drop_possessive(token)
+    parts = token.split("-")
+    if len(parts) > 1 and any(p[:1].isupper() for p in parts):
+        return [_drop_possessive(p).lower() for p in parts if p]
+    return [token.lower()]
+
+
+def _drop_possessive(word: str) -> str:
+    """"Trump's" -> "Trump", "allies'" -> "allies"; other apostrophes stay ("don't")."""
+    return word.rstrip("'").removesuffix("'s")
+
+
+def tokenize(text: str, **options) -> list[str]:
+    """Terms of one text, with the same options as ``Tokenizer``: a shortcut for exploring.
+
+    >>> tokenize("Putin’s “liberating” of 2 regions", extra_stopwords=["regions"])
+    ['putin', 'liberating']
+    """
+    return Tokenizer(**options)(text)
+
+
+def select_text(frame: pd.DataFrame, kinds=DEFAULT_KINDS) -> pd.DataFrame:
+    """The rows whose text is counted: ``kind`` in ``kinds`` (all rows if ``kinds`` is None or there is no ``kind``)."""
+    if kinds is None or "kind" not in frame.columns:
+        return frame
+    return frame[frame["kind"].isin(list(kinds))]
+
+
+def _group_keys(frame: pd.DataFrame, by: str, period: str) -> pd.Series:
+    """The group label of every row: a column, or ``"period"`` derived from ``date``."""
+    if by in frame.columns:
+        return frame[by]
+    if by == "period" and "date" in frame.columns:
+        return pd.to_datetime(frame["date"]).dt.to_period(period).astype("string")
+    raise KeyError(f"cannot group by {by!r}: no such column (use a column name, or 'period' with a date column)")
+
+
+@dataclass
+class _Counts:
+    """Term counts aggregated to groups: csr matrices share one sparsity pattern."""
+
+    groups: pd.Index
+    terms: np.ndarray
+    counts: sp.csr_matrix  # groups x terms: occurrences
+    docfreq: sp.csr_matrix  # groups x terms: articles of the group containing the term
+    n_articles: np.ndarray
+    n_words: np.ndarray
+
+
+def _count(
+    frame: pd.DataFrame,
+    by: str,
+    tokenizer: Tokenizer,
+    kinds,
+    text_col: str,
+    period: str,
+    min_count: int,
+) -> _Counts | None:
+    """Count terms per group; None when nothing is left to count."""
+    rows = select_text(frame, kinds)
+    keys = _group_keys(rows, by, period)
+    keep = keys.notna().to_numpy()
+    rows, keys = rows[keep], keys[keep]
+    if rows.empty:
+        return None
+    vectorizer = CountVectorizer(analyzer=tokenizer, dtype=np.int64)
+    try:
+        X = vectorizer.fit_transform(rows[text_col].fillna("").astype(str).tolist())
+    except ValueError:  # empty vocabulary: no text contains a term
+        return None
+    terms = vectorizer.get_feature_names_out()
+    group_codes, groups = pd.factorize(keys, sort=True)
+    n_docs, n_groups = len(rows), len(groups)
+    # Each (group, article) pair is one document for document frequency.
+    article = rows["article_id"].astype(str).to_numpy() if "article_id" in rows else np.arange(n_docs).astype(str)
+    pair_codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([group_codes, article]))
+    pair_group = pairs.get_level_values(0).to_numpy()
+    to_pairs = sp.csr_matrix((np.ones(n_docs), (pair_codes, np.arange(n_docs))), shape=(len(pairs), n_docs))
+    to_groups = sp.csr_matrix((np.ones(len(pairs)), (pair_group, np.arange(len(pairs)))), shape=(n_groups, len(pairs)))
+    per_pair = (to_pairs @ X).tocsr()
+    present = per_pair.copy()
+    present.data = np.ones_like(present.data)
+    counts = _canonical_csr(to_groups @ per_pair)
+    docfreq = _canonical_csr(to_groups @ present)
+    if "n_words" in rows:
+        words = rows["n_words"].fillna(0).to_numpy(dtype=float)
+    else:
+        words = rows[text_col].fillna("").astype(str).str.count(_WORDS_RE.pattern).to_numpy(dtype=float)
+    n_words = np.bincount(group_codes, weights=words, minlength=n_groups)
+    n_articles = np.bincount(pair_group, minlength=n_groups)
+    if min_count > 1:
+        keep_terms = np.asarray(counts.sum(axis=0)).ravel() >= min_count
+        counts, docfreq, terms = counts[:, keep_terms], docfreq[:, keep_terms], terms[keep_terms]
+        counts, docfreq = _canonical_csr(counts), _canonical_csr(docfreq)
+    return _Counts(pd.Index(groups, name=by), terms, counts, docfreq, n_articles, n_words)
+
+
+def _canonical_csr(matrix) -> sp.csr_matrix:
+    matrix = sp.csr_matrix(matrix)
+    matrix.sum_duplicates()
+    matrix.eliminate_zeros()
+    matrix.sort_indices()
+    return matrix
+
+
+TERM_COLUMNS = ["group", "term", "count", "rate", "df", "tfidf", "ngram", "n_articles", "n_words"]
+
+
+def term_table(
+    paragraphs: pd.DataFrame,
+    by: str = "outlet",
+    ngram_range: tuple[int, int] = (1, 1),
+    stopwords: Iterable[str] | None = None,
+    extra_stopwords: Iterable[str] = (),
+    phrases: Mapping[str, str] | Iterable[str] | None = None,
+    kinds=DEFAULT_KINDS,
+    text_col: str = "text",
+    min_count: int = 1,
+    period: str = "M",
+) -> pd.DataFrame:
+    """Term frequencies per group, in long format: one row per group and term used in it.
+
+    ``by`` is any column (``outlet``, ``country``, ``genre``, ``article_id``…)
+    or ``"period"`` (the ``date`` column cut into ``period``: "M" months,
+    "Q" quarters, "Y" years, "W" weeks). Rows with a missing group are left
+    out. Terms used fewer than ``min_count`` times in the whole table are
+    dropped. Returns the columns:
+
+    - ``group``: the group label; ``term``: the term (see module docstring);
+    - ``count``: occurrences of the term in the group (>= 1);
+    - ``rate``: occurrences per 10,000 running words of the group's counted
+      text (``n_words`` as counted by the corpus loader, stopwords included),
+      so groups of different size compare; > 0;
+    - ``df``: document frequency, the number of the group's articles that
+      contain the term (1 .. ``n_articles``);
+    - ``tfidf``: TF-IDF with each *group* as one document: raw count times
+      ``idf = ln((1 + G) / (1 + g)) + 1`` (G groups, g groups using the
+      term), then each group's vector scaled to unit length (scikit-learn's
+      ``TfidfTransformer`` defaults). In [0, 1]; compare within a group. A
+      term every group uses gets idf 1, so with few groups tfidf mostly
+      follows count; by ``article_id`` it is the classic per-article TF-IDF;
+    - ``ngram``: number of words in the term (a phrase term counts as one);
+    - ``n_articles``, ``n_words``: size of the group.
+
+    Sorted by group, then count (descending), then term.
+
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"],
+    ...                   "text": ["War and war.", "Peace talks."], "n_words": [3, 2]})
+    >>> term_table(p)[["group", "term", "count", "df"]].values.tolist()
+    [['X', 'war', 2, 1], ['Y', 'peace', 1, 1], ['Y', 'talks', 1, 1]]
+    """
+    tokenizer = Tokenizer(stopwords, extra_stopwords, phrases, ngram_range)
+    counted = _count(paragraphs, by, tokenizer, kinds, text_col, period, min_count)
+    if counted is None or counted.counts.nnz == 0:
+        return pd.DataFrame({c: pd.Series(dtype=float if c in ("rate", "tfidf") else object) for c in TERM_COLUMNS})
+    C, D = counted.counts, counted.docfreq
+    tfidf = _canonical_csr(TfidfTransformer().fit_transform(C))
+    if not (np.array_equal(C.indptr, D.indptr) and np.array_equal(C.indptr, tfidf.indptr)):
+        raise AssertionError("count, df and tfidf matrices lost alignment")
+    row = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr))
+    terms = counted.terms[C.indices]
+    words = counted.n_words[row]
+    table = pd.DataFrame(
+        {
+            "group": counted.groups.to_numpy()[row],
+            "term": terms,
+            "count": C.data.astype(np.int64),
+            "rate": np.divide(C.data * RATE_PER, words, out=np.full(len(row), np.nan), where=words > 0),
+            "df": D.data.astype(np.int64),
+            "tfidf": tfidf.data,
+            "ngram": pd.Series(terms).str.count(" ").to_numpy() + 1,
+            "n_articles": counted.n_articles[row],
+            "n_words": words.astype(np.int64),
+        }
+    )
+    order = np.lexsort((table["term"].to_numpy(), -table["count"].to_numpy(), row))
+    return table.iloc[order].reset_index(drop=True)
+
+
+def top_terms(table: pd.DataFrame, n: int = 10, value: str = "count", group: str = "group") -> pd.DataFrame:
+    """The ``n`` rows with the highest ``value`` in each ``group`` (ties broken by term, A-Z).
+
+    Works on ``term_table`` and ``keyness`` output alike; keeps every column.
+    """
+    ordered = table.sort_values([group, value, "term"], ascending=[True, False, True], kind="mergesort")
+    return ordered.groupby(group, sort=True, observed=True).head(n).reset_index(drop=True)
+
+
+KEYNESS_COLUMNS = ["group", "term", "count", "count_rest", "log_odds", "z"]
+
+
+def keyness_from_counts(counts: pd.DataFrame, prior=None) -> pd.DataFrame:
+    """Log-odds ratio with informative Dirichlet prior, each group against all the others.
+
+    ``counts`` is a wide table of term counts: one row per group (the index),
+    one column per term. This is "Fightin' Words" (Monroe, Colaresi & Quinn
+    2008, eq. 16-22). For term w, group i and the rest r (all other groups
+    pooled), with prior pseudo-counts alpha_w and alpha_0 = sum of alpha:
+
+        log_odds = ln[(y_iw + a_w) / (n_i + a_0 - y_iw - a_w)]
+                 - ln[(y_rw + a_w) / (n_r + a_0 - y_rw - a_w)]
+        var      = 1 / (y_iw + a_w) + 1 / (y_rw + a_w)
+        z        = log_odds / sqrt(var)
+
+    where y are counts and n the total counts of all terms. ``prior``:
+
+    - None (default): alpha_w = the term's count in the whole table (all
+      groups pooled), i.e. the corpus is its own background, at its own size;
+    - a number: the same alpha for every term (an uninformative prior);
+    - a Series or dict term -> pseudo-count, e.g. counts from a background
+      corpus; terms it lacks get 0.01.
+
+    Needs at least two groups. Returns one row per group and term with
+    columns ``group``, ``term``, ``count`` (y_iw), ``count_rest`` (y_rw),
+    ``log_odds`` (real; > 0 means the group uses the term more than the
+    others do) and ``z`` (real; |z| > 1.96 is the usual "distinctive" bar,
+    but with many terms tested some pass by chance). Sorted by group, then z
+    descending.
+    """
+    if counts.shape[0] < 2:
+        raise ValueError("keyness compares groups: at least two groups are needed")
+    y = counts.to_numpy(dtype=float)
+    total = y.sum(axis=0)
+    if prior is None:
+        alpha = total.copy()
+    elif np.isscalar(prior):
+        alpha = np.full(y.shape[1], float(prior))
+    else:
+        alpha = pd.Series(prior, dtype=float).reindex(counts.columns).fillna(MISSING_PRIOR).to_numpy()
+    if np.any(alpha <= 0):
+        raise ValueError("prior pseudo-counts must be positive")
+    a0 = alpha.sum()
+    n = y.sum(axis=1, keepdims=True)
+    y_rest, n_rest = total - y, n.sum() - n
+    log_odds = np.log((y + alpha) / (n + a0 - y - alpha)) - np.log((y_rest + alpha) / (n_rest + a0 - y_rest - alpha))
+    z = log_odds / np.sqrt(1.0 / (y + alpha) + 1.0 / (y_rest + alpha))
+    n_groups, n_terms = y.shape
+    table = pd.DataFrame(
+        {
+            "group": np.repeat(counts.index.to_numpy(), n_terms),
+            "term": np.tile(counts.columns.to_numpy(), n_groups),
+            "count": y.ravel().astype(np.int64),
+            "count_rest": y_rest.ravel().astype(np.int64),
+            "log_odds": log_odds.ravel(),
+            "z": z.ravel(),
+        }
+    )
+    order = np.lexsort((table["term"].to_numpy(), -table["z"].to_numpy(), np.repeat(np.arange(n_groups), n_terms)))
+    return table.iloc[order].reset_index(drop=True)
+
+
+def keyness(
+    paragraphs: pd.DataFrame,
+    by: str = "outlet",
+    prior=None,
+    ngram_range: tuple[int, int] = (1, 1),
+    stopwords: Iterable[str] | None = None,
+    extra_stopwords: Iterable[str] = (),
+    phrases: Mapping[str, str] | Iterable[str] | None = None,
+    kinds=DEFAULT_KINDS,
+    text_col: str = "text",
+    min_count: int = 1,
+    period: str = "M",
+) -> pd.DataFrame:
+    """The terms that distinguish each group from all the others (Fightin' Words).
+
+    Counts terms per group as ``term_table`` does (same tokenizer options,
+    ``by`` and ``kinds``), then scores every group against the rest with
+    ``keyness_from_counts`` (see there for the formula and ``prior``). Any
+    number of groups >= 2. Returns ``group, term, count, count_rest,
+    log_odds, z``: one row per group and term (including count 0: a negative z
+    marks a term the group avoids), sorted by group then z descending.
+    ``min_count`` drops terms rarer than that in the whole table, which keeps
+    the table small on big corpora. The table is dense (groups x terms), so
+    group by outlet or country rather than by article.
+    """
+    tokenizer = Tokenizer(stopwords, extra_stopwords, phrases, ngram_range)
+    counted = _count(paragraphs, by, tokenizer, kinds, text_col, period, min_count)
+    if counted is None or counted.counts.nnz == 0:
+        return pd.DataFrame(columns=KEYNESS_COLUMNS)
+    wide = pd.DataFrame(counted.counts.toarray(), index=counted.groups, columns=counted.terms)
+    return keyness_from_counts(wide, prior=prior)
+
+
+def actor_context(units: pd.DataFrame, mentions: pd.DataFrame, actor: str, include_children: bool = True) -> pd.DataFrame:
+    """The rows of ``units`` (sentences or paragraphs) that mention ``actor``.
+
+    ``mentions`` is the output of ``analysis.actors.find_mentions`` (columns
+    ``article_id``, ``paragraph``, ``sentence``, ``actor``, ``parent``).
+    Sentences are matched on (article_id, paragraph, sentence); a table
+    without a ``sentence`` column (paragraphs) on (article_id, paragraph).
+    With ``include_children``, mentions of actors whose ``parent`` is
+    ``actor`` count too (e.g. a ministry for its government). Each unit is
+    returned once, however many mentions it holds, in its original order.
+    """
+    keys = ["article_id", "paragraph"] + (["sentence"] if "sentence" in units.columns and "sentence" in mentions.columns else [])
+    hit = mentions["actor"] == actor
+    if include_children and "parent" in mentions.columns:
+        hit |= mentions["parent"] == actor
+    wanted = mentions.loc[hit, keys].drop_duplicates()
+    index = pd.MultiIndex.from_frame(units[keys].astype({"article_id": str}))
+    wanted_index = pd.MultiIndex.from_frame(wanted.astype({"article_id": str}))
+    return units[index.isin(wanted_index)]
+
+
+def context_keyness(
+    sentences: pd.DataFrame,
+    mentions: pd.DataFrame,
+    actor: str,
+    by: str = "outlet",
+    prior=None,
+    include_children: bool = True,
+    **term_options,
+) -> pd.DataFrame:
+    """Keyness of the words around one actor: the sentences that mention ``actor``, compared across ``by``.
+
+    Selects the sentences with ``actor_context`` and scores them with
+    ``keyness`` (same columns: ``group, term, count, count_rest, log_odds,
+    z``). The actor's own names are counted like any word; to leave them out,
+    pass them as ``extra_stopwords`` (e.g. ``["putin", "vladimir"]``). Other
+    keyword options (``ngram_range``, ``phrases``, ``min_count`` …) go to
+    ``keyness``. Groups whose sentences never mention the actor do not appear;
+    with fewer than two groups left, the table is empty.
+    """
+    context = actor_context(sentences, mentions, actor, include_children=include_children)
+    groups = _group_keys(context, by, term_options.get("period", "M")).nunique() if len(context) else 0
+    if groups < 2:
+        return pd.DataFrame(columns=KEYNESS_COLUMNS)
+    return keyness(context, by=by, prior=prior, kinds=None, **term_options)

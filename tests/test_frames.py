@@ -1,0 +1,116 @@
+"""Tests for analysis/frames.py: the frame dictionary, hits per paragraph, shares with intervals."""
+
+import pandas as pd
+import pytest
+
+from analysis import frames
+from analysis.stats import bootstrap_ci
+
+TOY_FRAMES = pd.DataFrame({
+    "frame": ["conflict", "economic"],
+    "family": ["semetko_valkenburg", "media_frames_corpus"],
+    "definition": ["Sides disagree.", "Money matters."],
+    "cues": ["clash*|dispute", "cost*|trade|oil price"],
+})
+
+
+def paragraphs(texts, outlets, kinds=None):
+    return pd.DataFrame({
+        "article_id": [f"a{i}" for i in range(len(texts))],
+        "paragraph": 0,
+        "outlet": outlets,
+        "text": texts,
+        "kind": kinds or ["body"] * len(texts),
+    })
+
+
+def test_cue_regex_wildcards_phrases_and_whole_words():
+    rx = frames.cue_regex("negotiat*|oil price|war")
+    assert rx.findall("Negotiations on the oil\nprice; software, post-war") == ["Negotiations", "oil\nprice", "war"]
+    assert frames.cue_regex("ally’s").findall("the ally's view") == ["ally's"]
+
+
+def test_frame_hits_counts_cues_per_paragraph():
+    p = paragraphs(
+        ["Clashes and clashes over costs.", "Nothing here.", "A dispute on the oil price.", "Clash in a heading"],
+        ["X", "X", "Y", "Y"],
+        kinds=["body", "body", "body", "heading"],
+    )
+    before = p.copy()
+    hits = frames.frame_hits(p, TOY_FRAMES)
+    pd.testing.assert_frame_equal(p, before)
+    assert len(hits) == 3 * 2  # three body paragraphs x two frames
+    got = hits.set_index(["article_id", "frame"])
+    assert got.loc[("a0", "conflict"), "hits"] == 2
+    assert got.loc[("a0", "conflict"), "cues"] == "clashes"
+    assert got.loc[("a0", "economic"), "cues"] == "costs"
+    assert not got.loc[("a1", "conflict"), "present"] and got.loc[("a1", "conflict"), "cues"] == ""
+    assert got.loc[("a2", "economic"), "cues"] == "oil price"
+    assert got.loc[("a2", "conflict"), "family"] == "semetko_valkenburg"
+
+
+def test_frame_shares_known_shares_and_bootstrap_interval():
+    texts = ["clash"] * 3 + ["calm"] * 1 + ["trade"] * 2
+    p = paragraphs(texts, ["X"] * 4 + ["Y"] * 2)
+    shares = frames.frame_shares(frames.frame_hits(p, TOY_FRAMES), by="outlet", min_n=3)
+    got = shares.set_index(["outlet", "frame"])
+    assert got.loc[("X", "conflict"), ["n", "k"]].tolist() == [4, 3]
+    assert got.loc[("X", "conflict"), "share"] == pytest.approx(0.75)
+    assert got.loc[("Y", "economic"), "share"] == 1.0
+    assert got.loc[("Y", "conflict"), "share"] == 0.0
+    assert tuple(got.loc[("X", "conflict"), ["ci_low", "ci_high"]]) == pytest.approx(bootstrap_ci([1, 1, 1, 0]))
+    assert bool(got.loc[("Y", "economic"), "small_n"]) and not bool(got.loc[("X", "economic"), "small_n"])
+    assert ((shares["ci_low"] <= shares["share"]) & (shares["share"] <= shares["ci_high"])).all()
+
+
+def test_frame_shares_per_actor_context_with_parents():
+    p = pd.DataFrame({
+        "article_id": ["a", "a", "b"], "paragraph": [0, 1, 0], "outlet": ["X", "X", "Y"],
+        "text": ["Putin in a clash", "Trade talks", "Lavrov on costs"], "kind": "body",
+    })
+    mentions = pd.DataFrame({
+        "article_id": ["a", "a", "b"], "paragraph": [0, 0, 0], "sentence": [0, 0, 0],
+        "actor": ["putin", "putin", "lavrov"], "parent": ["russia", "russia", "russia"],
+    })
+    shares = frames.frame_shares(frames.frame_hits(p, TOY_FRAMES), mentions=mentions)
+    got = shares.set_index(["actor", "outlet", "frame"])
+    assert got.loc[("putin", "X", "conflict"), ["n", "k"]].tolist() == [1, 1]  # the mention counted once
+    assert ("putin", "Y", "conflict") not in got.index
+    assert got.loc[("russia", "Y", "economic"), "share"] == 1.0  # via its child lavrov
+    no_parents = frames.frame_shares(frames.frame_hits(p, TOY_FRAMES), mentions=mentions, include_children=False)
+    assert "russia" not in set(no_parents["actor"])
+    only = frames.frame_shares(frames.frame_hits(p, TOY_FRAMES), mentions=mentions, actors=["putin"])
+    assert set(only["actor"]) == {"putin"}
+
+
+def test_project_dictionary_has_both_families_and_usable_rows():
+    table = frames.load_frames()
+    sv = set(table.loc[table["family"] == "semetko_valkenburg", "frame"])
+    assert sv == {"conflict", "human_interest", "economic_consequences", "morality", "responsibility"}
+    mfc = set(table.loc[table["family"] == "media_frames_corpus", "frame"])
+    assert {"security_defense", "political", "legality", "economic", "quality_of_life", "public_opinion",
+            "external_regulation_reputation"} <= mfc
+    assert (table["definition"].str.len() > 20).all()
+    for cues in table["cues"]:
+        for cue in cues.split("|"):
+            assert cue == cue.lower() and "*" not in cue[:-1], cue
+        frames.cue_regex(cues)  # compiles
+
+
+def test_bad_dictionary_is_rejected():
+    with pytest.raises(ValueError):
+        frames.frame_hits(paragraphs(["x"], ["X"]), TOY_FRAMES.drop(columns="cues"))
+    with pytest.raises(ValueError):
+        frames.frame_hits(paragraphs(["x"], ["X"]), TOY_FRAMES.assign(cues=["", "oil"]))
+
+
+def test_seed_frames_cover_every_body_paragraph(seeds):
+    hits = frames.frame_hits(seeds.paragraphs)
+    body = seeds.paragraphs[seeds.paragraphs["kind"] == "body"]
+    assert len(hits) == len(body) * len(frames.load_frames())
+    shares = frames.frame_shares(hits)
+    assert set(shares["outlet"]) == set(body["outlet"])
+    assert shares["share"].between(0, 1).all()
+    # The Guardian's briefing reports casualties and prisoners: human interest shows there.
+    guardian = shares.set_index(["outlet", "frame"]).loc[("The Guardian", "human_interest")]
+    assert guardian["k"] >= 1
