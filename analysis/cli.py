@@ -27,11 +27,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("folder")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("run", help="run every notebook on a corpus folder; write figures, notebooks and HTML")
-    p.add_argument("folder", nargs="?", default=None, help="corpus folder (default: the project's seeds/)")
-    p.add_argument("--out", default=None, help="output folder (default: the project folder itself)")
-    p.add_argument("--notebooks", nargs="*", default=None, help="only these notebooks (names or numbers)")
-    p.set_defaults(func=cmd_run)
+    for name, func, what in (
+        ("analyze", cmd_analyze, "compute every table of the notebooks; write DIR/tables/ (Parquet and CSV)"),
+        ("run", cmd_run, "analyze, then run every notebook; write tables, figures, notebooks and HTML"),
+    ):
+        p = sub.add_parser(name, help=what)
+        p.add_argument("folder", nargs="?", default=None, help="corpus folder (default: the project's seeds/)")
+        p.add_argument("--out", default=None, help="output folder (default: the project folder itself)")
+        p.add_argument("--jobs", type=int, default=1, help="worker processes for per-article work (default 1)")
+        p.add_argument("--no-cache", action="store_true", help="recompute everything instead of reusing cached articles")
+        p.add_argument("--method", default=None, help="tone-toward-actor method (default: the validated model)")
+        p.add_argument("--actors", default=None, help="your own actor registry CSV (default: the shipped one)")
+        p.add_argument("--frames", default=None, help="your own frame dictionary CSV (default: the shipped one)")
+        if name == "run":
+            p.add_argument("--notebooks", nargs="*", default=None, help="only these notebooks (names or numbers)")
+        p.set_defaults(func=func)
 
     p = sub.add_parser("evaluate-targets", help="score a NewsMTSC-format file of targets against its labels")
     p.add_argument("file")
@@ -92,21 +102,70 @@ def format_check(corpus) -> str:
     return "\n".join(lines)
 
 
-def cmd_run(args) -> int:
-    from .runner import NotebookFailed, run_notebooks
+def cmd_analyze(args) -> int:
+    status, _ = _analyze(args)
+    return status
 
-    corpus = load_corpus(args.folder) if args.folder else load_corpus(_seeds())
+
+def _analyze(args):
+    """Load, report problems as ``check`` does, compute and write the tables and manifest.json."""
+    from .actors import load_actors
+    from .config import PROJECT_DIR
+    from .frames import load_frames
+    from .pipeline import analyze, write_tables
+    from .provenance import write_manifest
+
+    folder = Path(args.folder) if args.folder else _seeds()
+    out = Path(args.out) if args.out else PROJECT_DIR
+    for name, loader in (("actors", load_actors), ("frames", load_frames)):
+        path = getattr(args, name)
+        if path and not Path(path).is_file():
+            print(f"error: the {name} file {path!r} does not exist.", file=sys.stderr)
+            return EXIT_UNUSABLE, None
+        try:
+            loader(path)
+        except ValueError as err:
+            print(f"error: the {name} file {path or '(shipped)'} cannot be used: {err}.", file=sys.stderr)
+            return EXIT_UNUSABLE, None
+    tables = analyze(
+        folder, jobs=args.jobs, cache=not args.no_cache, method=args.method,
+        actors=args.actors, frame_table=args.frames, progress=sys.stderr.isatty(),
+    )
+    corpus = _CorpusView(folder, tables)
     status = check_status(corpus)
     if len(corpus.problems):
         print(format_check(corpus))
     if status == EXIT_UNUSABLE:
+        print("error: nothing in the folder could be analysed.", file=sys.stderr)
+        return status, None
+    written = write_tables(tables, out)
+    parameters = {k: getattr(args, k) for k in ("method", "actors", "frames", "jobs")}
+    write_manifest(out, corpus, parameters)
+    print(f"{len(written)} tables written to {out / 'tables'}; provenance in {out / 'manifest.json'}")
+    return status, out
+
+
+class _CorpusView:
+    """The corpus part of the analyze tables, shaped like a Corpus for check's report."""
+
+    def __init__(self, folder, tables):
+        self.folder = Path(folder).resolve()
+        self.articles, self.problems = tables["articles"], tables["problems"]
+
+
+def cmd_run(args) -> int:
+    from .runner import NotebookFailed, run_notebooks
+
+    status, out = _analyze(args)
+    if out is None:
         return status
+    folder = Path(args.folder) if args.folder else _seeds()
     try:
-        outputs = run_notebooks(corpus.folder, args.out, only=args.notebooks, log=print)
+        outputs = run_notebooks(folder, out, only=args.notebooks, log=print)
     except NotebookFailed as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_UNUSABLE
-    print(f"{len(outputs)} notebook(s) executed; figures in {outputs and outputs[0].figures_dir}")
+    print(f"{len(outputs)} notebook(s) executed; figures in {out / 'figures'}, HTML in {out / 'html'}")
     return status
 
 

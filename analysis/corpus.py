@@ -23,6 +23,8 @@ import pandas as pd
 from .furniture import classify_paragraphs
 from .reading import Unreadable, decode_bytes, read_text
 from .text import count_words, detect_language, split_paragraphs, split_sentences
+from .cache import Cache, file_hash
+from .cache import key as cache_key
 from .config import MANIFEST_NAME
 
 __all__ = ["Corpus", "CorpusError", "load_corpus", "read_manifest", "KNOWN_COLUMNS", "TEXT_SUFFIXES"]
@@ -30,6 +32,8 @@ __all__ = ["Corpus", "CorpusError", "load_corpus", "read_manifest", "KNOWN_COLUM
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 KNOWN_COLUMNS = ("outlet", "country", "title", "date", "author", "url", "genre")
 UNKNOWN_OUTLET = "unknown"
+# Part of every cache key of the loading step: bump it when loading changes its output.
+LOADER_VERSION = "load-1"
 
 ARTICLE_COLUMNS = [
     "article_id", "file", "outlet", "country", "title", "date", "author", "url", "genre",
@@ -251,11 +255,13 @@ def find_files(folder: Path) -> tuple[list[str], list[str]]:
     return articles, others
 
 
-def load_corpus(folder, jobs: int = 1) -> Corpus:
+def load_corpus(folder, jobs: int = 1, cache: Cache | None = None) -> Corpus:
     """Load every article under ``folder`` into a ``Corpus``.
 
     ``jobs`` > 1 reads and splits the files in that many worker processes;
-    the result is the same as with one.
+    the result is the same as with one. With a ``cache`` (see
+    ``analysis.cache``), a file whose bytes, name and manifest row are
+    unchanged since an earlier run is not read again.
 
     Raises ``CorpusError`` only when ``folder`` does not exist or is not a
     folder. Everything else (unreadable, empty, binary or duplicate files,
@@ -286,7 +292,8 @@ def load_corpus(folder, jobs: int = 1) -> Corpus:
     loaded: list[tuple[LoadedArticle, dict[str, str]]] = []
     seen: dict[str, str] = {}
     metas = [dict(manifest.rows.get(rel, {})) for rel in files]
-    for rel, meta, art in zip(files, metas, parallel_map(load_article, [(folder / r, r, m) for r, m in zip(files, metas)], jobs)):
+    results = _load_articles(folder, files, metas, jobs, cache)
+    for rel, meta, art in zip(files, metas, results):
         if art.error is not None:
             problems.append((rel, art.error.code, art.error.message, False))
             continue
@@ -312,20 +319,38 @@ def load_corpus(folder, jobs: int = 1) -> Corpus:
     return Corpus(folder, articles, paragraphs, sentences, problem_frame)
 
 
-def parallel_map(func, arg_tuples: list[tuple], jobs: int = 1) -> list:
-    """``[func(*args) for args in arg_tuples]``, in ``jobs`` forked processes when ``jobs`` > 1.
+def _load_articles(folder: Path, files: list[str], metas: list[dict], jobs: int, cache) -> list[LoadedArticle]:
+    """``load_article`` for every file, from the cache where possible."""
+    tasks = [(folder / rel, rel, meta) for rel, meta in zip(files, metas)]
+    results: list[LoadedArticle | None] = [None] * len(tasks)
+    keys: list[str] = []
+    if cache is not None:
+        keys = [cache_key(LOADER_VERSION, rel, file_hash(path), meta) for path, rel, meta in tasks]
+        results = [cache.get("load", k) for k in keys]
+    todo = [i for i, r in enumerate(results) if r is None]
+    for i, art in zip(todo, parallel_map(load_article, [tasks[i] for i in todo], jobs)):
+        results[i] = art
+        if cache is not None:
+            cache.put("load", keys[i], art)
+    return results
 
-    Results keep the input order. Work is sent in chunks so that small
-    articles do not pay one round trip each.
+
+def parallel_map(func, arg_tuples: list[tuple], jobs: int = 1):
+    """``func(*args)`` for each of ``arg_tuples``, yielded in input order as they finish.
+
+    With ``jobs`` > 1 the calls run in that many forked processes (forked, so
+    workers share the parent's memory instead of receiving copies). Work is
+    sent in chunks so that small items do not pay one round trip each.
     """
     if jobs <= 1 or len(arg_tuples) < 2:
-        return [func(*args) for args in arg_tuples]
+        yield from (func(*args) for args in arg_tuples)
+        return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, len(arg_tuples) // (jobs * 8))
     with ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork")) as pool:
-        return list(pool.map(func, *zip(*arg_tuples), chunksize=chunk))
+        yield from pool.map(func, *zip(*arg_tuples), chunksize=chunk)
 
 
 def _article_ids(files: list[str]) -> list[str]:

@@ -88,11 +88,17 @@ def corpus_subtitle(articles: pd.DataFrame) -> str:
 def finish(fig, title: str, subtitle: str = "", source: str = "") -> "plt.Figure":
     """Put the finding-stating title, the corpus subtitle and the source/method line on ``fig``.
 
-    The subtitle goes above the first axes; the source line below the figure.
+    The subtitle goes above the figure's only axes, or above a blank header
+    axes (one with its axis turned off, placed first: small multiples keep
+    their panel titles that way); in any other multi-panel figure it opens
+    the line below the figure, before the source.
     """
     fig.suptitle(title, x=0.01, ha="left", fontsize=15, fontweight="bold")
-    if subtitle and fig.axes:
-        fig.axes[0].set_title(subtitle, loc="left", fontsize=11, fontweight="normal", color="#444444", pad=10)
+    panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    if subtitle and panels and (len(panels) == 1 or not panels[0].axison):
+        panels[0].set_title(subtitle, loc="left", fontsize=11, fontweight="normal", color="#444444", pad=10)
+    elif subtitle:
+        source = f"{subtitle}. {source}" if source else subtitle
     if source:
         fig.text(0.01, 0, source, ha="left", va="top", fontsize=9, color="#666666", wrap=True)
     return fig

@@ -39,8 +39,17 @@ def bootstrap_ci(
     if x.size == 1:
         return (float(x[0]), float(x[0]))
     rng = np.random.default_rng(seed)
-    idx = rng.integers(0, x.size, size=(n_boot, x.size))
-    means = x[idx].mean(axis=1)
+    if np.isin(x, (0.0, 1.0)).all():
+        # Resampling a 0/1 indicator: the count of ones is binomial, so draw
+        # it directly instead of materialising n_boot x n resamples.
+        means = rng.binomial(x.size, x.mean(), size=n_boot) / x.size
+    else:
+        # In blocks, so that memory stays bounded for large samples.
+        block = max(1, 2_000_000 // x.size)
+        means = np.concatenate([
+            x[rng.integers(0, x.size, size=(min(block, n_boot - start), x.size))].mean(axis=1)
+            for start in range(0, n_boot, block)
+        ])
     alpha = (1.0 - level) / 2.0
     low, high = np.quantile(means, [alpha, 1.0 - alpha])
     return (float(low), float(high))

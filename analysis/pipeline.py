@@ -1,0 +1,233 @@
+"""Every table the notebooks show, computed in one pass and cached per article.
+
+``analyze(folder)`` loads a corpus, annotates each article (mentions, tone,
+quotes, stance, frame hits) and aggregates across articles (tone and stance
+summaries, term tables, keyness, frame shares, naming choices). It returns
+the tables as a dict of DataFrames; ``write_tables`` saves them as Parquet
+and CSV.
+
+Per-article results are cached by the article's content hash, its metadata,
+the versions of the methods and the hashes of everything they read (actor
+registry, frame dictionary, tone model, parameters). Rerunning after adding
+one article recomputes that article and the aggregates only; changing the
+registry changes every key, so nothing stale is ever reused.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, frames, naming, targets, terms
+from .actors import find_mentions, load_actors
+from .cache import Cache, file_hash
+from .cache import key as cache_key
+from .corpus import Corpus, load_corpus, parallel_map
+from .quotes import find_quotes
+from .stance import find_stance, summarize_stance
+from .stats import DEFAULT_MIN_N
+from .tone import mention_tone, summarize_tone
+
+__all__ = ["analyze", "write_tables", "default_cache_dir", "ANNOTATE_VERSION", "PER_ARTICLE"]
+
+# Part of every per-article cache key: bump it when annotation changes its output.
+ANNOTATE_VERSION = "annotate-1"
+PER_ARTICLE = ("mentions", "tone", "quotes", "stance", "frame_hits")
+CACHE_ENV = "ANALYSIS_CACHE_DIR"
+
+
+def default_cache_dir() -> Path:
+    """$ANALYSIS_CACHE_DIR, else $XDG_CACHE_HOME/newsframes-analysis, else ~/.cache/newsframes-analysis."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "newsframes-analysis"
+
+
+def _table_hash(table) -> str:
+    """A content hash of a registry/dictionary given as None, a path or a DataFrame."""
+    if table is None:
+        return "shipped"
+    if isinstance(table, (str, Path)):
+        return file_hash(table)
+    return cache_key(table.to_csv(index=False))
+
+
+# --------------------------------------------------------------------------- per article
+
+_STATE: dict = {}  # set before forking workers: they read it instead of receiving a copy
+
+
+def _annotate(article_ids: list[str]) -> list[dict[str, pd.DataFrame]]:
+    corpus, actors, frame_table, method = (_STATE[k] for k in ("corpus", "actors", "frames", "method"))
+    return [annotate_article(_subcorpus(corpus, a), actors, frame_table, method) for a in article_ids]
+
+
+def _subcorpus(corpus: Corpus, article_id: str) -> Corpus:
+    index = _STATE["index"]
+    return Corpus(
+        corpus.folder,
+        corpus.articles.iloc[index["articles"][article_id]],
+        corpus.paragraphs.iloc[index["paragraphs"].get(article_id, [])],
+        corpus.sentences.iloc[index["sentences"].get(article_id, [])],
+        corpus.problems.iloc[0:0],
+    )
+
+
+def annotate_article(article: Corpus, actors: pd.DataFrame, frame_table: pd.DataFrame, method: str) -> dict:
+    """The per-article tables for a one-article ``Corpus``: see ``PER_ARTICLE``.
+
+    Tone is scored for English articles only (the lexicons and the model are
+    English); mentions, quotes and stance edges are kept for every language.
+    """
+    mentions = find_mentions(article, actors)
+    english = bool((article.articles["language"] == "en").all())
+    tone = mention_tone(mentions if english else mentions.iloc[0:0], article.sentences, method=method)
+    return {
+        "mentions": mentions,
+        "tone": tone,
+        "quotes": find_quotes(article, actors, mentions=mentions),
+        "stance": find_stance(article, mentions),
+        "frame_hits": frames.frame_hits(article.paragraphs, frame_table),
+    }
+
+
+def _per_article(corpus: Corpus, actors, frame_table, method: str, params: dict, jobs: int,
+                 cache: Cache | None, progress: bool) -> dict[str, pd.DataFrame]:
+    ids = corpus.articles["article_id"].tolist()
+    shared = {
+        "version": [__version__, ANNOTATE_VERSION],
+        "actors": _STATE["actors_hash"], "frames": _STATE["frames_hash"],
+        "model": file_hash(targets.MODEL_PATH) if method == "model" else None,
+        "method": method, "params": params,
+    }
+    meta_cols = [c for c in corpus.articles.columns if c not in ("article_id",)]
+    keys = [
+        cache_key(shared, row["sha256"], article_id, {c: row[c] for c in meta_cols})
+        for article_id, row in zip(ids, corpus.articles.to_dict("records"))
+    ]
+    results: list[dict | None] = [cache.get("annotate", k) if cache else None for k in keys]
+    todo = [i for i, r in enumerate(results) if r is None]
+    if todo:
+        chunks = _chunks([ids[i] for i in todo], jobs)
+        done = parallel_map(_annotate, [(c,) for c in chunks], jobs)
+        computed = [r for chunk in _progress(done, len(chunks), progress) for r in chunk]
+        for i, result in zip(todo, computed):
+            results[i] = result
+            if cache is not None:
+                cache.put("annotate", keys[i], result)
+    return {name: _concat([r[name] for r in results]) for name in PER_ARTICLE}
+
+
+def _chunks(items: list, jobs: int) -> list[list]:
+    """Chunks small enough to balance the workers and move the progress bar, large enough to amortise."""
+    size = max(1, min(50, len(items) // max(1, jobs * 8)))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _progress(iterable, total: int, enabled: bool):
+    if not enabled or total < 2:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, total=total, desc="annotating", unit="chunk", leave=False)
+
+
+def _concat(frames_: list[pd.DataFrame]) -> pd.DataFrame:
+    non_empty = [f for f in frames_ if len(f)]
+    if not non_empty:
+        return frames_[0].iloc[0:0].reset_index(drop=True) if frames_ else pd.DataFrame()
+    return pd.concat(non_empty, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- the whole corpus
+
+
+def analyze(
+    folder,
+    jobs: int = 1,
+    cache: bool | str | Path | Cache = True,
+    method: str | None = None,
+    actors=None,
+    frame_table=None,
+    min_n: int = DEFAULT_MIN_N,
+    progress: bool = False,
+) -> dict[str, pd.DataFrame]:
+    """Every table of the notebooks for the corpus in ``folder``.
+
+    ``jobs``: worker processes for the per-article work. ``cache``: True for
+    ``default_cache_dir()``, a folder, a ``Cache`` (whose ``hits`` and
+    ``misses`` then tell what was reused), or False for none. ``method``: the
+    target-tone method (default: the validated model). ``actors`` and
+    ``frame_table``: your own registry / frame dictionary (path or
+    DataFrame), None for the shipped ones. ``min_n``: cells with fewer
+    observations are flagged ``small_n``.
+
+    Returns a dict: ``articles``, ``paragraphs``, ``sentences``, ``problems``
+    (the corpus), ``mentions``, ``tone``, ``quotes``, ``stance``,
+    ``frame_hits`` (per article), and the aggregates ``tone_by_outlet``,
+    ``tone_by_article``, ``stance_summary``, ``terms_by_outlet``,
+    ``keyness_by_outlet``, ``frame_shares``, ``naming``.
+    """
+    method = method or targets.DEFAULT_METHOD
+    if isinstance(cache, Cache) or cache is False:
+        store = cache or None
+    else:
+        store = Cache(default_cache_dir() if cache is True else cache)
+    corpus = load_corpus(folder, jobs=jobs, cache=store)
+    actor_table = load_actors(actors)
+    frame_dict = frames.load_frames(frame_table)
+    params = {"min_n": min_n}
+    _STATE.update(
+        corpus=corpus, actors=actor_table, frames=frame_dict, method=method,
+        actors_hash=_table_hash(actors), frames_hash=_table_hash(frame_table),
+        index={
+            "articles": {a: [i] for i, a in enumerate(corpus.articles["article_id"])},
+            "paragraphs": corpus.paragraphs.groupby("article_id", sort=False).indices,
+            "sentences": corpus.sentences.groupby("article_id", sort=False).indices,
+        },
+    )
+    try:
+        per = _per_article(corpus, actor_table, frame_dict, method, params, jobs, store, progress)
+    finally:
+        _STATE.clear()
+    tables = {
+        "articles": corpus.articles, "paragraphs": corpus.paragraphs,
+        "sentences": corpus.sentences, "problems": corpus.problems, **per,
+    }
+    tables.update(aggregate(corpus, per, actor_table, min_n))
+    return tables
+
+
+def aggregate(corpus: Corpus, per: dict[str, pd.DataFrame], actor_table: pd.DataFrame, min_n: int) -> dict:
+    """The cross-article tables, from the corpus and the per-article ones."""
+    body = corpus.body()
+    phrases = terms.actor_phrases(actor_table)
+    return {
+        "tone_by_outlet": summarize_tone(per["tone"], by=("name", "outlet"), min_n=min_n),
+        "tone_by_article": summarize_tone(per["tone"], by=("name", "article_id"), min_n=min_n),
+        "stance_summary": summarize_stance(per["stance"]) if len(per["stance"]) else pd.DataFrame(),
+        "terms_by_outlet": terms.term_table(body, by="outlet", ngram_range=(1, 3), phrases=phrases),
+        "keyness_by_outlet": terms.keyness(body, by="outlet", phrases=phrases),
+        "frame_shares": frames.frame_shares(per["frame_hits"], by="outlet", min_n=min_n),
+        "naming": naming.naming_table(body, by="outlet"),
+    }
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir) -> list[Path]:
+    """Write each table as ``out_dir/tables/NAME.parquet`` and ``NAME.csv``; return the Parquet paths."""
+    folder = Path(out_dir) / "tables"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, table in tables.items():
+        table = table.reset_index(drop=True)
+        # Parquet needs one type per column: lists and mixed objects go as text.
+        for col in table.columns:
+            if table[col].dtype == object:
+                table[col] = table[col].map(lambda v: v if v is None or isinstance(v, str) else str(v))
+        table.to_parquet(folder / f"{name}.parquet", index=False)
+        table.to_csv(folder / f"{name}.csv", index=False)
+        written.append(folder / f"{name}.parquet")
+    return written

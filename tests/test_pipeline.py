@@ -1,0 +1,68 @@
+"""analyze: every table at once, per-article results reused from the cache, and nothing stale."""
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from analysis.actors import ACTORS_PATH
+from analysis.cache import Cache
+from analysis.config import SEEDS_DIR
+from analysis.pipeline import PER_ARTICLE, analyze, write_tables
+
+METHOD = "window"  # the fastest target method; the cache logic does not depend on it
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    d = tmp_path / "corpus"
+    shutil.copytree(SEEDS_DIR, d)
+    return d
+
+
+def test_analyze_returns_every_table(folder, tmp_path):
+    tables = analyze(folder, cache=False, method=METHOD)
+    for name in ("articles", "paragraphs", "sentences", "problems", *PER_ARTICLE, "tone_by_outlet",
+                 "tone_by_article", "stance_summary", "terms_by_outlet", "keyness_by_outlet",
+                 "frame_shares", "naming"):
+        assert name in tables
+    assert len(tables["articles"]) == 5 and len(tables["mentions"]) > 100
+    written = write_tables(tables, tmp_path / "out")
+    assert len(written) == len(tables)
+    back = pd.read_parquet(tmp_path / "out" / "tables" / "mentions.parquet")
+    assert len(back) == len(tables["mentions"])
+
+
+def test_second_run_reuses_the_cache_and_gives_the_same_tables(folder, tmp_path):
+    first_cache = Cache(tmp_path / "cache")
+    first = analyze(folder, cache=first_cache, method=METHOD)
+    assert first_cache.hits == 0 and first_cache.misses == 10  # 5 loads + 5 annotations
+    second_cache = Cache(tmp_path / "cache")
+    second = analyze(folder, cache=second_cache, method=METHOD)
+    assert second_cache.hits == 10 and second_cache.misses == 0
+    for name in ("mentions", "tone", "quotes", "stance", "tone_by_outlet", "keyness_by_outlet"):
+        pd.testing.assert_frame_equal(first[name], second[name])
+
+
+def test_adding_one_article_recomputes_only_that_article(folder, tmp_path):
+    analyze(folder, cache=Cache(tmp_path / "cache"), method=METHOD)
+    (folder / "005_new.txt").write_text(
+        "Vladimir Putin praised the deal but Volodymyr Zelenskyy rejected it, officials said on Monday.\n", encoding="utf-8"
+    )
+    with open(folder / "articles.csv", "a", encoding="utf-8") as fh:
+        fh.write("005_new.txt,New Outlet,Nowhere,,2025-08-21,,,news report,\n")
+    cache = Cache(tmp_path / "cache")
+    tables = analyze(folder, cache=cache, method=METHOD)
+    assert cache.misses == 2 and cache.hits == 10  # the new file: load + annotation
+    assert "New Outlet" in set(tables["tone_by_outlet"]["outlet"])
+
+
+def test_a_changed_registry_is_picked_up(folder, tmp_path):
+    analyze(folder, cache=Cache(tmp_path / "cache"), method=METHOD)
+    path = tmp_path / "my_actors.csv"
+    shipped = (ACTORS_PATH).read_text(encoding="utf-8")
+    path.write_text(shipped.rstrip("\n") + "\nkim_jin_ha,Kim Jin-ha,person,south_korea,Kim Jin-ha,,,,,,\n", encoding="utf-8")
+    cache = Cache(tmp_path / "cache")
+    tables = analyze(folder, cache=cache, method=METHOD, actors=path)
+    assert cache.hits == 5 and cache.misses == 5  # loading reused, every annotation redone
+    assert "Kim Jin-ha" in set(tables["mentions"]["name"])
