@@ -161,7 +161,8 @@ def cmd_run(args) -> int:
         return status
     folder = Path(args.folder) if args.folder else _seeds()
     try:
-        outputs = run_notebooks(folder, out, only=args.notebooks, log=print)
+        options = {"method": args.method, "actors_file": args.actors, "frames_file": args.frames}
+        outputs = run_notebooks(folder, out, only=args.notebooks, log=print, options=options)
     except NotebookFailed as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -154,6 +154,7 @@ def analyze(
     frame_table=None,
     min_n: int = DEFAULT_MIN_N,
     progress: bool = False,
+    aggregates: bool = True,
 ) -> dict[str, pd.DataFrame]:
     """Every table of the notebooks for the corpus in ``folder``.
 
@@ -163,7 +164,8 @@ def analyze(
     target-tone method (default: the validated model). ``actors`` and
     ``frame_table``: your own registry / frame dictionary (path or
     DataFrame), None for the shipped ones. ``min_n``: cells with fewer
-    observations are flagged ``small_n``.
+    observations are flagged ``small_n``. ``aggregates=False`` skips the
+    cross-article tables (for a notebook that makes its own).
 
     Returns a dict: ``articles``, ``paragraphs``, ``sentences``, ``problems``
     (the corpus), ``mentions``, ``tone``, ``quotes``, ``stance``,
@@ -179,7 +181,7 @@ def analyze(
     corpus = load_corpus(folder, jobs=jobs, cache=store)
     actor_table = load_actors(actors)
     frame_dict = frames.load_frames(frame_table)
-    params = {"min_n": min_n}
+    params: dict = {}  # per-article options would go here; min_n only shapes aggregates
     _STATE.update(
         corpus=corpus, actors=actor_table, frames=frame_dict, method=method,
         actors_hash=_table_hash(actors), frames_hash=_table_hash(frame_table),
@@ -197,7 +199,8 @@ def analyze(
         "articles": corpus.articles, "paragraphs": corpus.paragraphs,
         "sentences": corpus.sentences, "problems": corpus.problems, **per,
     }
-    tables.update(aggregate(corpus, per, actor_table, min_n))
+    if aggregates:
+        tables.update(aggregate(corpus, per, actor_table, min_n))
     return tables
 
 

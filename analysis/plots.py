@@ -25,6 +25,7 @@ __all__ = [
     "article_timeline",
     "length_bars",
     "kind_bars",
+    "tone_dots",
 ]
 
 # Readable on a slide: large type, no chart junk, a light grid for reading values.
@@ -174,4 +175,36 @@ def kind_bars(kinds: pd.DataFrame):
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), title="kind")
     ax.grid(axis="y", visible=False)
     ax.invert_yaxis()
+    return fig
+
+
+def tone_dots(tone: pd.DataFrame, actors: list[str], colors: dict[str, str]):
+    """Mean tone toward each actor per outlet: a dot with its 95% interval, and n beside it.
+
+    ``tone`` is one voice of ``summarize_tone`` output (columns ``name``,
+    ``outlet``, ``n``, ``mean``, ``ci_low``, ``ci_high``, ``small_n``). Cells
+    below the minimum n are drawn hollow.
+    """
+    outlets = sorted(tone["outlet"].unique())
+    fig, ax = plt.subplots(figsize=(10, 1.0 + 0.75 * len(actors)))
+    step = 0.8 / max(len(outlets), 1)
+    for j, outlet in enumerate(outlets):
+        part = tone[tone["outlet"] == outlet].set_index("name").reindex(actors).dropna(subset=["mean"])
+        y = [actors.index(name) - 0.4 + step * (j + 0.5) for name in part.index]
+        color = colors.get(outlet)
+        ax.errorbar(part["mean"], y, xerr=[part["mean"] - part["ci_low"], part["ci_high"] - part["mean"]],
+                    fmt="none", ecolor=color, elinewidth=1.5, capsize=2)
+        filled = ~part["small_n"].astype(bool)
+        ax.scatter(part["mean"][filled], [v for v, f in zip(y, filled) if f], color=color, s=40, zorder=3, label=outlet)
+        ax.scatter(part["mean"][~filled], [v for v, f in zip(y, filled) if not f], facecolor="white",
+                   edgecolor=color, s=40, zorder=3)
+        for x, yy, n in zip(part["ci_high"], y, part["n"]):
+            ax.annotate(f"n={int(n)}", (x, yy), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8,
+                        color="#555555")
+    ax.axvline(0, color="#888888", linewidth=1)
+    ax.set_yticks(range(len(actors)), actors)
+    ax.set_ylim(len(actors) - 0.5, -0.5)
+    ax.set_xlabel("tone toward the actor (−1 negative … +1 positive)")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), title="outlet")
     return fig

@@ -40,8 +40,11 @@ def list_notebooks(only=None) -> list[Path]:
     return books
 
 
-def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None) -> list[NotebookOutput]:
+def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None, options=None) -> list[NotebookOutput]:
     """Execute the notebooks on ``corpus_dir``; return where each output went.
+
+    ``options`` are further notebook parameters (``method``, ``actors_file``,
+    ``frames_file``); those that are None are left at the notebook's default.
 
     Raises ``NotebookFailed`` at the first notebook that raises, naming the
     notebook, the cell and the error. The executed notebook (with the error
@@ -56,17 +59,21 @@ def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None) -> 
     executed_dir, html_dir = out / "notebooks", out / "html"
     for d in (figures, executed_dir, html_dir):
         d.mkdir(parents=True, exist_ok=True)
-    in_place = corpus_dir == SEEDS_DIR and figures == FIGURES_DIR
-    # Defaults need no injection; any other folder is passed as parameters.
-    parameters = None if in_place else {"corpus_dir": str(corpus_dir), "output_dir": str(figures)}
+    options = {k: v for k, v in (options or {}).items() if v is not None}
+    in_place = corpus_dir == SEEDS_DIR and figures == FIGURES_DIR and not options
+    # Defaults need no injection (the committed notebooks carry no machine paths);
+    # anything else is passed as parameters.
+    parameters = None if in_place else {"corpus_dir": str(corpus_dir), "output_dir": str(figures), **options}
 
     outputs = []
     for book in list_notebooks(only):
         target = executed_dir / book.name
+        accepted = _parameter_names(book)
+        book_parameters = {k: v for k, v in parameters.items() if k in accepted} if parameters else None
         log(f"running {book.name} …")
         try:
             pm.execute_notebook(
-                str(book), str(target), parameters=parameters, cwd=str(NOTEBOOKS_DIR),
+                str(book), str(target), parameters=book_parameters, cwd=str(NOTEBOOKS_DIR),
                 progress_bar=False, kernel_name="python3",
             )
         except PapermillExecutionError as err:
@@ -78,6 +85,19 @@ def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None) -> 
         _export_html(target, html)
         outputs.append(NotebookOutput(book, target, html, figures))
     return outputs
+
+
+def _parameter_names(book: Path) -> set[str]:
+    """Names assigned in the notebook's ``parameters`` cell (others are not passed to it)."""
+    import ast
+
+    import nbformat
+
+    for cell in nbformat.read(str(book), as_version=4).cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            tree = ast.parse(cell.source)
+            return {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
+    return set()
 
 
 def _export_html(notebook: Path, html: Path) -> None:

@@ -8,6 +8,8 @@ import pytest
 # Notebooks executed by nbval write figures to their default output folder;
 # point it away from the committed figures/ before any kernel starts.
 os.environ.setdefault("ANALYSIS_OUTPUT_DIR", tempfile.mkdtemp(prefix="analysis-figures-"))
+# Likewise the per-article cache: tests start from an empty one, not the user's.
+os.environ.setdefault("ANALYSIS_CACHE_DIR", tempfile.mkdtemp(prefix="analysis-cache-"))
 
 from analysis import load_corpus  # noqa: E402
 from analysis.config import SEEDS_DIR  # noqa: E402

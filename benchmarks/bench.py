@@ -1,0 +1,142 @@
+"""Speed of every stage of the analysis, against the floor set by the sentiment lexicons.
+
+    python benchmarks/bench.py                      # synthetic corpora of 1,000 and 10,000 articles
+    python benchmarks/bench.py --sizes 1000         # one size
+    python benchmarks/bench.py --folder path/to/corpus
+
+Builds deterministic corpora from seeds/ (paragraphs reshuffled across
+articles, see analysis.synthetic), times each stage in one process, the whole
+``analyze`` (no cache) with 1 and 2 worker processes in a fresh process each
+(with its peak memory), a rerun after adding one article (warm cache), and
+the floor: TextBlob plus VADER on the same body sentences with nothing else.
+Prints one table per corpus and the ratio analyze / floor. Not part of the
+test suite: figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from analysis import frames, terms
+from analysis.actors import find_mentions, load_actors
+from analysis.config import SEEDS_DIR
+from analysis.corpus import load_corpus
+from analysis.quotes import find_quotes
+from analysis.stance import find_stance
+from analysis.synthetic import make_synthetic_corpus
+from analysis.text import split_sentences
+from analysis.tone import mention_tone
+
+CHILD = """
+import json, resource, sys, time
+from analysis.pipeline import analyze
+start = time.perf_counter()
+tables = analyze(sys.argv[1], jobs=int(sys.argv[2]), cache=sys.argv[3] if sys.argv[3] != "-" else False)
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "words": int(tables["articles"]["n_words"].sum())}))
+"""
+
+
+def timed(func, *args, **kwargs):
+    start = time.perf_counter()
+    result = func(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def analyze_in_child(folder: Path, jobs: int, cache: str = "-") -> dict:
+    """Run analyze in a fresh interpreter: honest start-up, and its own peak memory."""
+    out = subprocess.run([sys.executable, "-c", CHILD, str(folder), str(jobs), cache],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def floor(sentences: list[str]) -> float:
+    """Seconds for TextBlob polarity/subjectivity plus VADER compound of each sentence, nothing else."""
+    from textblob.en.sentiments import PatternAnalyzer
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    pattern, vader = PatternAnalyzer(), SentimentIntensityAnalyzer()
+    start = time.perf_counter()
+    for text in sentences:
+        pattern.analyze(text)
+        vader.polarity_scores(text)
+    return time.perf_counter() - start
+
+
+def bench(folder: Path, label: str) -> None:
+    rows = []
+    corpus, seconds = timed(load_corpus, folder)
+    n_articles, n_words = len(corpus.articles), int(corpus.articles["n_words"].sum())
+    rows.append(("load (read, clean, split)", seconds))
+    body = corpus.body()["text"].tolist()
+    _, seconds = timed(lambda: [split_sentences(t) for t in body])
+    rows.append(("  of which: sentence split", seconds))
+    actors = load_actors()
+    mentions, seconds = timed(find_mentions, corpus, actors)
+    rows.append(("mentions", seconds))
+    english = mentions[mentions["article_id"].isin(corpus.articles.loc[corpus.articles["language"] == "en", "article_id"])]
+    _, seconds = timed(mention_tone, english, corpus.sentences)
+    rows.append(("tone (lexicons + model)", seconds))
+    _, seconds = timed(lambda: (find_quotes(corpus, actors, mentions=mentions), find_stance(corpus, mentions)))
+    rows.append(("quotes and stance", seconds))
+    phrases = terms.actor_phrases(actors)
+    paragraphs = corpus.body()
+    _, seconds = timed(terms.term_table, paragraphs, by="outlet", ngram_range=(1, 3), phrases=phrases)
+    rows.append(("terms (1-3-grams by outlet)", seconds))
+    _, seconds = timed(terms.keyness, paragraphs, by="outlet", phrases=phrases)
+    rows.append(("keyness by outlet", seconds))
+    hits, seconds = timed(frames.frame_hits, corpus.paragraphs)
+    rows.append(("frames (hits + shares)", seconds + timed(frames.frame_shares, hits, by="outlet")[1]))
+    floor_seconds = floor(corpus.sentences["text"].tolist())
+    rows.append(("FLOOR: TextBlob + VADER per sentence", floor_seconds))
+
+    one = analyze_in_child(folder, 1)
+    two = analyze_in_child(folder, 2)
+    with tempfile.TemporaryDirectory() as cache:
+        analyze_in_child(folder, 2, cache)
+        extra = folder / "zz_added.txt"
+        extra.write_text((folder / sorted(p.name for p in folder.glob("*.txt"))[0]).read_text(encoding="utf-8")
+                         + "\nOne more sentence so the content is new.\n", encoding="utf-8")
+        try:
+            rerun = analyze_in_child(folder, 1, cache)
+        finally:
+            extra.unlink()
+
+    print(f"\n## {label}: {n_articles:,} articles, {n_words:,} body words\n")
+    print(f"| stage | seconds | words/s | articles/s |\n|---|---:|---:|---:|")
+    for name, secs in rows:
+        print(f"| {name} | {secs:.2f} | {n_words / secs:,.0f} | {n_articles / secs:,.0f} |")
+    for name, r in (("analyze, 1 process", one), ("analyze, --jobs 2", two)):
+        print(f"| {name} | {r['seconds']:.2f} | {n_words / r['seconds']:,.0f} | {n_articles / r['seconds']:,.0f} |")
+    print(f"| rerun after adding one article (cache) | {rerun['seconds']:.2f} | | |")
+    print()
+    print(f"- analyze (1 process) / floor: {one['seconds'] / floor_seconds:.2f}x")
+    print(f"- speed-up with --jobs 2: {one['seconds'] / two['seconds']:.2f}x")
+    print(f"- rerun after adding one article: {rerun['seconds'] / one['seconds']:.1%} of a full run")
+    print(f"- peak memory: {one['peak_mb']:,.0f} MB (1 process), {two['peak_mb']:,.0f} MB (--jobs 2, parent only)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--folder", type=Path, default=None, help="benchmark this corpus folder instead")
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}; command: {' '.join(sys.argv)}")
+    if args.folder:
+        bench(args.folder, str(args.folder))
+        return
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = make_synthetic_corpus(SEEDS_DIR, n, Path(tmp) / f"synthetic_{n}")
+            bench(folder, f"synthetic corpus of {n:,} articles from seeds/")
+
+
+if __name__ == "__main__":
+    main()
