@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("evaluate-targets", help="score a NewsMTSC-format file of targets against its labels")
     p.add_argument("file")
-    p.add_argument("--method", default=None, help="textblob, vader, window or model (default: the best installed)")
+    p.add_argument("--method", default=None, choices=("textblob", "vader", "window", "model"),
+                   help="scoring method (default: model, the best installed)")
     p.set_defaults(func=cmd_evaluate_targets)
 
     p = sub.add_parser("train-targets-light", help="refit the shipped light target-sentiment model")

@@ -1,0 +1,163 @@
+"""Tests for analysis.targets: target contexts, masking, methods, shipped model, CLI."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import targets as T
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "newsmtsc"
+SENT = "Putin praised the deal but Zelenskyy rejected it"
+PUTIN, ZEL = (0, 5), (27, 36)
+LAST_LINE = re.compile(r"^F1m=\d\.\d{3} accuracy=\d\.\d{3} n=\d+$")
+
+
+def _ctx(text, span, others=()):
+    lo, hi = T.target_context(text, *span, other_spans=others)
+    return text[lo:hi]
+
+
+def test_contexts_split_at_but_and_other_targets():
+    assert _ctx(SENT, PUTIN, [ZEL]) == "Putin praised the deal"
+    assert _ctx(SENT, ZEL, [PUTIN]) == "Zelenskyy rejected it"
+
+
+def test_context_at_sentence_start_and_end():
+    text = "Merkel spoke first; the minister later resigned in protest over Johnson"
+    start = text.index("Johnson")
+    assert _ctx(text, (0, 6)) == "Merkel spoke first"
+    assert _ctx(text, (start, len(text))) == "the minister later resigned in protest over Johnson"
+
+
+def test_context_falls_back_to_word_window_and_keeps_mention():
+    words = [f"w{i}" for i in range(40)]
+    text = " ".join(words[:20] + ["Obama"] + words[20:])
+    start = text.index("Obama")
+    lo, hi = T.target_context(text, start, start + 5, n_words=3)
+    assert text[lo:hi] == "w17 w18 w19 Obama w20 w21 w22"
+
+
+def test_context_keeps_verb_when_targets_are_adjacent():
+    text = "Putin and Zelenskyy met in Istanbul"
+    assert _ctx(text, PUTIN, [(10, 19)]) == text
+
+
+def test_features_mask_mention_and_other_targets():
+    names, numeric = T.target_features(SENT, *PUTIN, others=[ZEL])
+    joined = " ".join(names).lower()
+    assert "putin" not in joined and "zelenskyy" not in joined
+    assert "r1=praised" in names and "l1=<s>" in names
+    assert "S:OTHER" in names and "W:TARGET praised" in names
+    assert numeric.shape == (T.N_NUMERIC,)
+
+
+def test_window_method_gives_each_target_its_own_tone():
+    df = pd.DataFrame({"text": [SENT, SENT], "start": [0, 27], "end": [5, 36]})
+    out = T.score_targets(df, method="window")
+    assert out.target_label.tolist() == [1, -1]
+    # the whole-sentence methods cannot tell them apart
+    vader = T.score_targets(df, method="vader")
+    assert vader.target_score.iloc[0] == vader.target_score.iloc[1]
+
+
+def test_explicit_other_spans_column_and_no_mutation():
+    df = pd.DataFrame({"text": [SENT], "start": [0], "end": [5], "others": [[ZEL]]})
+    before = df.copy()
+    out = T.score_targets(df, method="window", other_spans_col="others")
+    pd.testing.assert_frame_equal(df, before)
+    assert out.target_label.iloc[0] == 1
+    assert {"target_label", "target_score"} <= set(out.columns) and "target_label" not in df
+
+
+def test_unknown_method_is_rejected():
+    with pytest.raises(ValueError):
+        T.score_targets(pd.DataFrame({"text": ["x"], "start": [0], "end": [1]}), method="bert")
+
+
+def test_read_newsmtsc_rows_and_labels(tmp_path):
+    path = tmp_path / "one.jsonl"
+    path.write_text(
+        '{"primary_gid": "g", "sentence_normalized": "Ann hates Bob.", "targets": ['
+        '{"Input.gid": "a", "from": 0, "to": 3, "mention": "Ann", "polarity": 2.0},'
+        '{"Input.gid": "b", "from": 10, "to": 13, "mention": "Bob", "polarity": 4.0}]}\n',
+        encoding="utf-8",
+    )
+    df = T.read_newsmtsc(path)
+    assert list(df.columns) == ["text", "start", "end", "mention", "label"]
+    assert df.label.tolist() == [-1, 0] and df.end.tolist() == [3, 13]
+
+
+def test_model_probabilities_are_consistent():
+    df = pd.DataFrame(
+        {
+            "text": [SENT, SENT, "The senator was praised for her courage."],
+            "start": [0, 27, 4],
+            "end": [5, 36, 11],
+        }
+    )
+    out = T.score_targets(df)
+    p = out[["p_neg", "p_neu", "p_pos"]].to_numpy()
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    np.testing.assert_allclose(out.target_score, p[:, 2] - p[:, 0])
+    assert out.target_label.tolist() == (np.array([-1, 0, 1])[p.argmax(axis=1)]).tolist()
+    assert out.target_label.iloc[2] == 1
+
+
+def test_model_file_is_plain_arrays_with_provenance():
+    with np.load(T.MODEL_PATH, allow_pickle=False) as z:  # fails on pickled objects
+        assert z["coef"].dtype == np.float32
+    meta = T.load_light_model()["meta"]
+    assert meta["format_version"] == T.FORMAT_VERSION
+    assert re.fullmatch(r"[0-9a-f]{64}", meta["train_sha256"])
+    assert T.MODEL_PATH.stat().st_size < 5_000_000
+
+
+def test_shipped_model_reproduces_stored_dev_figures():
+    stored = T.load_light_model()["meta"]["dev"]
+    # Bounds are the figures achieved when the shipped model was built.
+    for name, bound, n in (("rw_dev.jsonl", 0.666, 343), ("mt_dev.jsonl", 0.621, 442)):
+        _, metrics = T.evaluate_targets(DATA / name, "model")
+        assert metrics["macro_f1"] == pytest.approx(stored[name]["macro_f1"], abs=1e-4)
+        assert metrics["macro_f1"] >= bound
+        assert metrics["n"] == n
+
+
+def test_cli_last_line_format(capsys):
+    assert T.evaluate_targets_cli(str(DATA / "rw_dev.jsonl"), "model") == 0
+    last = capsys.readouterr().out.rstrip("\n").splitlines()[-1]
+    assert LAST_LINE.match(last), last
+
+
+@pytest.mark.parametrize("content", ["not json\n", '{"sentence_normalized": "x"}\n', ""])
+def test_cli_malformed_file_exits_2_without_traceback(tmp_path, content):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(content, encoding="utf-8")
+    code = (
+        "import sys; from analysis.targets import evaluate_targets_cli as f;"
+        f"sys.exit(f({str(bad)!r}, 'vader'))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_cli_missing_file_exits_2(tmp_path, capsys):
+    assert T.evaluate_targets_cli(str(tmp_path / "nope.jsonl"), "window") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "Traceback" not in err
