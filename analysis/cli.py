@@ -41,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--frames", default=None, help="your own frame dictionary CSV (default: the shipped one)")
         if name == "run":
             p.add_argument("--notebooks", nargs="*", default=None, help="only these notebooks (names or numbers)")
+        else:
+            p.add_argument("--engine", choices=("pandas", "dask"), default="pandas",
+                           help="dask: per-article work as Dask tasks, tables as partitioned Parquet")
+            p.add_argument("--scheduler", default=None,
+                           help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
         p.set_defaults(func=func)
 
     p = sub.add_parser("evaluate-targets", help="score a NewsMTSC-format file of targets against its labels")
@@ -104,8 +109,32 @@ def format_check(corpus) -> str:
 
 
 def cmd_analyze(args) -> int:
+    if args.engine == "dask":
+        return _analyze_dask(args)
     status, _ = _analyze(args)
     return status
+
+
+def _analyze_dask(args) -> int:
+    from .config import PROJECT_DIR
+    from .dask_engine import analyze_dask, read_table
+    from .pipeline import write_tables
+
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        print('error: the Dask engine needs dask: pip install -e ".[dask]"', file=sys.stderr)
+        return EXIT_UNUSABLE
+    folder = Path(args.folder) if args.folder else _seeds()
+    out = Path(args.out) if args.out else PROJECT_DIR
+    result = analyze_dask(folder, out, scheduler=args.scheduler, method=args.method,
+                          actors=args.actors, frame_table=args.frames)
+    write_tables(result, out)  # problems and the aggregates; per-article tables are already partitioned
+    articles = read_table(out, "articles")
+    print(f"{0 if articles is None else len(articles)} article(s) analysed on Dask; tables in {out / 'tables'}")
+    if articles is None:
+        return EXIT_UNUSABLE
+    return EXIT_PROBLEMS if len(result["problems"]) else EXIT_OK
 
 
 def _analyze(args):

@@ -27,7 +27,10 @@ from .cache import Cache, file_hash
 from .cache import key as cache_key
 from .config import MANIFEST_NAME
 
-__all__ = ["Corpus", "CorpusError", "load_corpus", "read_manifest", "KNOWN_COLUMNS", "TEXT_SUFFIXES"]
+__all__ = [
+    "Corpus", "CorpusError", "load_corpus", "read_manifest", "plan_corpus", "select_articles", "assemble",
+    "load_article", "KNOWN_COLUMNS", "TEXT_SUFFIXES",
+]
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 KNOWN_COLUMNS = ("outlet", "country", "title", "date", "author", "url", "genre")
@@ -255,6 +258,81 @@ def find_files(folder: Path) -> tuple[list[str], list[str]]:
     return articles, others
 
 
+@dataclass
+class Plan:
+    """What a corpus folder holds, before any article is read."""
+
+    folder: Path
+    manifest: Manifest
+    files: list[str]  # article files, sorted relative posix paths
+    metas: list[dict[str, str]]  # their manifest rows ({} when none)
+    problems: list[tuple[str, str, str, bool]]  # manifest problems, unsupported and missing files
+
+
+def plan_corpus(folder) -> Plan:
+    """Find the article files and read the manifest; raise ``CorpusError`` for an unusable folder."""
+    folder = Path(folder).expanduser()
+    if not folder.exists():
+        raise CorpusError(f"The corpus folder {str(folder)!r} does not exist.")
+    if not folder.is_dir():
+        raise CorpusError(f"{str(folder)!r} is a file, not a folder of articles.")
+    folder = folder.resolve()
+    manifest = read_manifest(folder)
+    problems = list(manifest.problems)
+    files, others = find_files(folder)
+    for name in others:
+        problems.append((name, "unsupported_type", f"'{Path(name).suffix or 'no extension'}' files are not read; "
+                         f"save articles as {', '.join(TEXT_SUFFIXES)}.", False))
+    if manifest.present and not any(code == "bad_manifest" for _, code, _, _ in manifest.problems):
+        for rel in sorted(set(manifest.rows) - set(files)):
+            reason = "is not an article file type" if rel in others else "does not exist in the folder"
+            problems.append((rel, "missing_file", f"The manifest ({MANIFEST_NAME}) lists this file but it {reason}.", False))
+    metas = [dict(manifest.rows.get(rel, {})) for rel in files]
+    return Plan(folder, manifest, files, metas, problems)
+
+
+def select_articles(plan: Plan, results) -> tuple[list[tuple[LoadedArticle, dict]], list[str], list[tuple]]:
+    """Decide which loaded files enter the corpus, in file order.
+
+    ``results`` are the ``load_article`` results for ``plan.files`` (only
+    ``file``, ``error``, ``sha256``, ``notes`` and ``language`` are read).
+    Returns the kept ``(article, manifest row)`` pairs, their article ids,
+    and every problem so far (the plan's, then per file: unreadable,
+    duplicate, repairs made, no manifest row, not English).
+    """
+    problems = list(plan.problems)
+    kept: list[tuple[LoadedArticle, dict[str, str]]] = []
+    seen: dict[str, str] = {}
+    manifest = plan.manifest
+    for rel, meta, art in zip(plan.files, plan.metas, results):
+        if art.error is not None:
+            problems.append((rel, art.error.code, art.error.message, False))
+            continue
+        if art.sha256 in seen:
+            problems.append((rel, "duplicate", f"Same text as {seen[art.sha256]}; not analysed twice.", False))
+            continue
+        seen[art.sha256] = rel
+        problems.extend((rel, code, message, True) for code, message in art.notes)
+        if manifest.present and rel not in manifest.rows:
+            problems.append((rel, "no_metadata", f"No row in {MANIFEST_NAME}; loaded with outlet '{UNKNOWN_OUTLET}'.", True))
+        if art.language != "en":
+            name = "could not be identified" if art.language == "unknown" else f"looks like '{art.language}'"
+            problems.append((rel, "not_english", f"The language {name}, not English; it is loaded but left out of "
+                             "English-only scores.", True))
+        kept.append((art, meta))
+    if not manifest.present and plan.files:
+        problems.append((MANIFEST_NAME, "no_manifest", f"No {MANIFEST_NAME} in the folder; every file loads with "
+                         f"outlet '{UNKNOWN_OUTLET}' and no date.", True))
+    return kept, _article_ids([art.file for art, _ in kept]), problems
+
+
+def assemble(folder: Path, kept, ids: list[str], manifest_columns: list[str], problems: list) -> Corpus:
+    """The ``Corpus`` of the kept articles (see ``select_articles``); bad dates are added to ``problems``."""
+    articles = _articles_frame(kept, ids, manifest_columns, problems)
+    paragraphs, sentences = _text_frames(kept, articles)
+    return Corpus(folder, articles, paragraphs, sentences, pd.DataFrame(problems, columns=PROBLEM_COLUMNS))
+
+
 def load_corpus(folder, jobs: int = 1, cache: Cache | None = None) -> Corpus:
     """Load every article under ``folder`` into a ``Corpus``.
 
@@ -271,52 +349,10 @@ def load_corpus(folder, jobs: int = 1, cache: Cache | None = None) -> Corpus:
     >>> corpus = load_corpus("seeds")  # doctest: +SKIP
     >>> corpus.articles[["outlet", "n_words"]]  # doctest: +SKIP
     """
-    folder = Path(folder).expanduser()
-    if not folder.exists():
-        raise CorpusError(f"The corpus folder {str(folder)!r} does not exist.")
-    if not folder.is_dir():
-        raise CorpusError(f"{str(folder)!r} is a file, not a folder of articles.")
-    folder = folder.resolve()
-
-    manifest = read_manifest(folder)
-    problems = list(manifest.problems)
-    files, others = find_files(folder)
-    for name in others:
-        problems.append((name, "unsupported_type", f"'{Path(name).suffix or 'no extension'}' files are not read; "
-                         f"save articles as {', '.join(TEXT_SUFFIXES)}.", False))
-    if manifest.present and not any(code == "bad_manifest" for _, code, _, _ in manifest.problems):
-        for rel in sorted(set(manifest.rows) - set(files)):
-            reason = "is not an article file type" if rel in others else "does not exist in the folder"
-            problems.append((rel, "missing_file", f"The manifest ({MANIFEST_NAME}) lists this file but it {reason}.", False))
-
-    loaded: list[tuple[LoadedArticle, dict[str, str]]] = []
-    seen: dict[str, str] = {}
-    metas = [dict(manifest.rows.get(rel, {})) for rel in files]
-    results = _load_articles(folder, files, metas, jobs, cache)
-    for rel, meta, art in zip(files, metas, results):
-        if art.error is not None:
-            problems.append((rel, art.error.code, art.error.message, False))
-            continue
-        if art.sha256 in seen:
-            problems.append((rel, "duplicate", f"Same text as {seen[art.sha256]}; not analysed twice.", False))
-            continue
-        seen[art.sha256] = rel
-        problems.extend((rel, code, message, True) for code, message in art.notes)
-        if manifest.present and rel not in manifest.rows:
-            problems.append((rel, "no_metadata", f"No row in {MANIFEST_NAME}; loaded with outlet '{UNKNOWN_OUTLET}'.", True))
-        if art.language != "en":
-            name = "could not be identified" if art.language == "unknown" else f"looks like '{art.language}'"
-            problems.append((rel, "not_english", f"The language {name}, not English; it is loaded but left out of "
-                             "English-only scores.", True))
-        loaded.append((art, meta))
-    if not manifest.present and files:
-        problems.append((MANIFEST_NAME, "no_manifest", f"No {MANIFEST_NAME} in the folder; every file loads with "
-                         f"outlet '{UNKNOWN_OUTLET}' and no date.", True))
-
-    articles = _articles_frame(loaded, manifest.columns, problems)
-    paragraphs, sentences = _text_frames(loaded, articles)
-    problem_frame = pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
-    return Corpus(folder, articles, paragraphs, sentences, problem_frame)
+    plan = plan_corpus(folder)
+    results = _load_articles(plan.folder, plan.files, plan.metas, jobs, cache)
+    kept, ids, problems = select_articles(plan, results)
+    return assemble(plan.folder, kept, ids, plan.manifest.columns, problems)
 
 
 def _load_articles(folder: Path, files: list[str], metas: list[dict], jobs: int, cache) -> list[LoadedArticle]:
@@ -360,9 +396,8 @@ def _article_ids(files: list[str]) -> list[str]:
     return [f if s in clash else s for f, s in zip(files, stems)]
 
 
-def _articles_frame(loaded, manifest_columns: list[str], problems: list) -> pd.DataFrame:
+def _articles_frame(loaded, ids: list[str], manifest_columns: list[str], problems: list) -> pd.DataFrame:
     extra = [c for c in manifest_columns if c not in KNOWN_COLUMNS]
-    ids = _article_ids([art.file for art, _ in loaded])
     rows = []
     for article_id, (art, meta) in zip(ids, loaded):
         body = [p for p in art.paragraphs if p["kind"] == "body"]
@@ -388,6 +423,11 @@ def _articles_frame(loaded, manifest_columns: list[str], problems: list) -> pd.D
                              "the article is loaded without a date.", True))
         rows.append(row)
     frame = pd.DataFrame(rows, columns=ARTICLE_COLUMNS + extra)
+    # Text columns are strings even when every value is missing, so that tables
+    # built per article (the Dask engine) have the same types as a whole corpus.
+    for col in ["article_id", "file", *KNOWN_COLUMNS, "language", "sha256", "encoding", *extra]:
+        if col != "date":
+            frame[col] = frame[col].astype("str")
     frame["date"] = pd.to_datetime(frame["date"])
     for col in ("n_paragraphs", "n_body_paragraphs", "n_sentences", "n_words", "n_chars"):
         frame[col] = frame[col].astype("int64")
