@@ -1,0 +1,96 @@
+"""Figure titles that state the finding, computed from the table the figure draws.
+
+A briefing figure's title says what the reader should see ("Daily Sabah is
+the most positive about Zelenskyy"), not what the axes hold. Each function
+takes the tidy table a figure plots and returns one sentence; cells below the
+minimum count never make a headline.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["largest_share", "length_range", "furniture_share", "tone_extremes", "widest_gap", "leading_term",
+           "leading_frame"]
+
+
+def largest_share(table: pd.DataFrame, label: str, value: str, what: str) -> str:
+    """"X has the most {what} (n of N)" for the row with the largest ``value``."""
+    if table.empty:
+        return f"No {what}"
+    row = table.sort_values([value, label], ascending=[False, True]).iloc[0]
+    total = table[value].sum()
+    return f"{row[label]} has the most {what} ({row[value]:,} of {total:,})"
+
+
+def length_range(lengths: pd.DataFrame) -> str:
+    """"Articles run from N to M body words" (``lengths`` from ``overview.lengths``)."""
+    if lengths.empty:
+        return "No articles"
+    lo, hi = int(lengths["n_words"].min()), int(lengths["n_words"].max())
+    return f"Articles run from {lo:,} to {hi:,} body words"
+
+
+def furniture_share(kinds: pd.DataFrame) -> str:
+    """"N% of paragraphs are page furniture, most of them in X" (``kinds`` from ``overview.kinds_per_article``)."""
+    total = int(kinds["total"].sum()) if len(kinds) else 0
+    body = int(kinds["body"].sum()) if "body" in kinds else 0
+    if total == 0:
+        return "No paragraphs"
+    if body == total:
+        return "Every paragraph is article text: nothing was set aside as furniture"
+    other = kinds["total"] - kinds.get("body", 0)
+    worst = kinds.loc[other.idxmax(), "article_id"]
+    return f"{(total - body) / total:.0%} of paragraphs are titles, bylines or page furniture, most in {worst}"
+
+
+def _solid(tone: pd.DataFrame) -> pd.DataFrame:
+    return tone[~tone["small_n"].astype(bool)] if "small_n" in tone else tone
+
+
+def tone_extremes(tone: pd.DataFrame, actor_col: str = "name", group_col: str = "outlet") -> str:
+    """The most negative and most positive actor × outlet cells with enough mentions.
+
+    ``tone`` is ``summarize_tone`` output for one voice.
+    """
+    solid = _solid(tone).sort_values(["mean", actor_col, group_col])
+    if solid.empty:
+        return "Too few mentions per actor and outlet to compare tone"
+    neg, pos = solid.iloc[0], solid.iloc[-1]
+    return (f"Most negative: {neg[actor_col]} in {neg[group_col]} ({neg['mean']:+.2f}); "
+            f"most positive: {pos[actor_col]} in {pos[group_col]} ({pos['mean']:+.2f})")
+
+
+def widest_gap(tone: pd.DataFrame, actor_col: str = "name", group_col: str = "outlet") -> str:
+    """The actor whose tone differs most between outlets (cells with enough mentions only)."""
+    solid = _solid(tone)
+    spread = solid.groupby(actor_col)["mean"].agg(["min", "max", "size"])
+    spread = spread[spread["size"] >= 2]
+    if spread.empty:
+        return "Too few mentions to compare outlets' tone toward any actor"
+    gaps = (spread["max"] - spread["min"]).sort_values(ascending=False, kind="stable")
+    actor = gaps.index[0]
+    rows = solid[solid[actor_col] == actor].sort_values("mean")
+    low, high = rows.iloc[0], rows.iloc[-1]
+    return (f"Outlets differ most on {actor}: {low['mean']:+.2f} in {low[group_col]}, "
+            f"{high['mean']:+.2f} in {high[group_col]}")
+
+
+def leading_term(top: pd.DataFrame, group_col: str = "group", value: str = "rate") -> str:
+    """"'term' tops the list in k of n outlets" for the most common first-ranked term."""
+    if top.empty:
+        return "No terms"
+    firsts = top.sort_values([group_col, value, "term"], ascending=[True, False, True]).groupby(group_col).head(1)
+    counts = firsts["term"].value_counts()
+    term = sorted(counts[counts == counts.max()].index)[0]
+    return f"“{term}” tops the list in {counts[term]} of {len(firsts)} outlets"
+
+
+def leading_frame(shares: pd.DataFrame, group_col: str = "outlet") -> str:
+    """"'frame' is the most common frame in k of n outlets" (``shares`` from ``frames.frame_shares``)."""
+    if shares.empty:
+        return "No frames found"
+    firsts = shares.sort_values([group_col, "share", "frame"], ascending=[True, False, True]).groupby(group_col).head(1)
+    counts = firsts["frame"].value_counts()
+    frame = sorted(counts[counts == counts.max()].index)[0]
+    return f"“{frame.replace('_', ' ')}” is the most common frame in {counts[frame]} of {len(firsts)} outlets"
