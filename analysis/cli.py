@@ -192,7 +192,7 @@ def cmd_run(args) -> int:
     folder = Path(args.folder) if args.folder else _seeds()
     try:
         options = {"method": args.method, "actors_file": args.actors, "frames_file": args.frames}
-        outputs = run_notebooks(folder, out, only=args.notebooks, log=print, options=options)
+        outputs = run_notebooks(folder, out, only=args.notebooks, log=print, options=options, jobs=args.jobs)
     except NotebookFailed as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -40,8 +40,11 @@ def list_notebooks(only=None) -> list[Path]:
     return books
 
 
-def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None, options=None) -> list[NotebookOutput]:
+def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None, options=None,
+                  jobs: int = 1) -> list[NotebookOutput]:
     """Execute the notebooks on ``corpus_dir``; return where each output went.
+
+    ``jobs`` > 1 runs that many notebooks at a time, each in its own kernel.
 
     ``options`` are further notebook parameters (``method``, ``actors_file``,
     ``frames_file``); those that are None are left at the notebook's default.
@@ -65,8 +68,7 @@ def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None, opt
     # anything else is passed as parameters.
     parameters = None if in_place else {"corpus_dir": str(corpus_dir), "output_dir": str(figures), **options}
 
-    outputs = []
-    for book in list_notebooks(only):
+    def execute(book: Path) -> NotebookOutput:
         target = executed_dir / book.name
         accepted = _parameter_names(book)
         book_parameters = {k: v for k, v in parameters.items() if k in accepted} if parameters else None
@@ -83,8 +85,18 @@ def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None, opt
             ) from None
         html = html_dir / f"{book.stem}.html"
         _export_html(target, html)
-        outputs.append(NotebookOutput(book, target, html, figures))
-    return outputs
+        return NotebookOutput(book, target, html, figures)
+
+    books = list_notebooks(only)
+    if jobs <= 1:
+        return [execute(book) for book in books]
+    # Each notebook has its own kernel and reads the shared per-article cache,
+    # so they can run side by side; the first failure (in notebook order) is raised.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(jobs) as pool:
+        futures = [pool.submit(execute, book) for book in books]
+        return [f.result() for f in futures]
 
 
 def _parameter_names(book: Path) -> set[str]:
