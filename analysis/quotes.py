@@ -37,10 +37,11 @@ resolved to a registry actor when the speaker phrase ends in a mention of it
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 import pandas as pd
 
-from .actors import FUNCTION_WORDS, find_mentions, load_actors
+from .actors import FUNCTION_WORDS, _as_list, _registry, _with_dtypes, find_mentions
 
 __all__ = ["QUOTE_COLUMNS", "REPORTING_VERBS", "find_quotes", "quote_spans", "quoted_speakers"]
 
@@ -82,6 +83,13 @@ _STOP_CAPS = {"The", "A", "An", "On", "In", "At", "But", "And", "As", "When", "W
               "Before", "Speaking", "According", "However", "Meanwhile", "It", "This", "That",
               "There", "Here", "Some", "Others", "Many", "Analysts", "Critics", "Experts", "Officials"}
 _QUOTE_MARKS = "“”\""
+_MARK = re.compile("[“”\"]")
+_POSSESSIVE_TAIL = re.compile(r"(?:['’]s)?\s*")
+_LEADING_THE = re.compile(r"^(?:the|The)\s+")
+_LEAD = re.compile(r"[\s,;:–—-]*")
+_TOKEN = re.compile(r"\S+")
+_STOP_OR_CONNECTOR = _STOP_CAPS | _CONNECTORS
+_AUX_GAP = re.compile(r"(?:\s+(?:has|have|had|also|later|then|\w+ly))*\s+")
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -95,7 +103,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     [(9, 12), (21, 23)]
     """
     spans, open_at = [], None
-    for i, ch in enumerate(text):
+    for mark in _MARK.finditer(text):  # visit only the marks, not every character
+        i, ch = mark.start(), mark.group()
         if ch == "“" or (ch == '"' and open_at is None):
             if open_at is None:
                 open_at = i + 1
@@ -130,7 +139,7 @@ def _phrase_backward(text: str, end: int) -> tuple[int, int] | None:
         s = s.rstrip()[:-1]
         cut = s.rfind(",")
         s = s[:cut] if cut >= 0 else s
-    tokens = list(re.finditer(r"\S+", s))
+    tokens = list(_TOKEN.finditer(s))
     if not tokens:
         return None
     last = tokens[-1].group()
@@ -156,7 +165,7 @@ def _phrase_backward(text: str, end: int) -> tuple[int, int] | None:
 def _phrase_forward(text: str, start: int) -> tuple[int, int] | None:
     """Span of the speaker phrase starting at ``start`` ("said Oleksandr Petrenko, …")."""
     end = None
-    for i, t in enumerate(re.finditer(r"\S+", text[start:])):
+    for i, t in enumerate(_TOKEN.finditer(text[start:])):
         word = t.group()
         core, cut = _core(word)
         if i == 0 and core.casefold() in _PRONOUNS:
@@ -175,8 +184,8 @@ def _phrase_forward(text: str, start: int) -> tuple[int, int] | None:
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Drop leading articles/connectors; None unless a real name or role word remains."""
-    words = list(re.finditer(r"\S+", text[start:end]))
-    while words and (words[0].group() in _STOP_CAPS | _CONNECTORS or words[0].group().casefold() in FUNCTION_WORDS):
+    words = list(_TOKEN.finditer(text[start:end]))
+    while words and (words[0].group() in _STOP_OR_CONNECTOR or words[0].group().casefold() in FUNCTION_WORDS):
         words.pop(0)
     while words and words[-1].group() in _CONNECTORS:
         words.pop()
@@ -191,11 +200,12 @@ class _Attributor:
 
     def __init__(self, verbs):
         self.verbs = _verb_regex(verbs)
+        self.verb_at_end = re.compile(r"(?:%s)(?:\s+[\w’'-]+){0,3}?\s*[,:]?\s*$" % self.verbs.pattern)
 
     def after(self, text: str, pos: int, limit: int):
         """"“…,” Zelenskyy said" / "“…,” said X" right after the closing mark."""
         rest = text[pos:limit]
-        lead = re.match(r"[\s,;:–—-]*", rest).end()
+        lead = _LEAD.match(rest).end()
         if any(c in ".!?" for c in rest[:lead]) or lead == len(rest):
             return None
         m = self.verbs.match(rest, lead)
@@ -204,7 +214,7 @@ class _Attributor:
             return (span, m.group(1)) if span else None
         span = _phrase_forward(text, pos + lead)
         if span:
-            m = re.compile(r"(?:\s+(?:has|have|had|also|later|then|\w+ly))*\s+").match(text, span[1])
+            m = _AUX_GAP.match(text, span[1])
             v = self.verbs.match(text, m.end()) if m else None
             if v and v.start() < limit:
                 return span, v.group(1)
@@ -213,7 +223,7 @@ class _Attributor:
     def before(self, text: str, lo: int, pos: int):
         """"X said, “…”" / "X, a strategist, commented: “…”" right before the opening mark."""
         chunk = text[lo:pos]
-        m = re.search(r"(?:%s)(?:\s+[\w’'-]+){0,3}?\s*[,:]?\s*$" % self.verbs.pattern, chunk)
+        m = self.verb_at_end.search(chunk)
         if not m:
             return None
         span = _phrase_backward(text, lo + m.start())
@@ -236,14 +246,21 @@ class _Attributor:
         return (best[0], best[1]) if best else None
 
 
-def _resolve(span, para_mentions: pd.DataFrame, text: str):
-    """Registry id of the mention that ends the speaker phrase, or None."""
-    inside = para_mentions[(para_mentions["pstart"] >= span[0]) & (para_mentions["pend"] <= span[1])]
-    if inside.empty:
+def _resolve(span, para_mentions: list[tuple[int, int, bool, str]], text: str):
+    """Registry id of the mention that ends the speaker phrase, or None.
+
+    ``para_mentions`` holds ``(start, end, is_person, actor)`` per mention of
+    the paragraph (offsets in the paragraph text), in reading order. Of the
+    mentions inside the phrase the head is the one ending last; at the same
+    end a person wins over a state or organisation, then the later mention.
+    """
+    head = None
+    for m in para_mentions:
+        if m[0] >= span[0] and m[1] <= span[1] and (head is None or m[1:3] >= head[1:3]):
+            head = m
+    if head is None:
         return None
-    head = inside.sort_values(["pend", "is_person"]).iloc[-1]
-    tail = text[head["pend"]:span[1]]
-    return head["actor"] if re.fullmatch(r"(?:['’]s)?\s*", tail) else None
+    return head[3] if _POSSESSIVE_TAIL.fullmatch(text, head[1], span[1]) else None
 
 
 def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs=REPORTING_VERBS) -> pd.DataFrame:
@@ -263,97 +280,100 @@ def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs
     (as written, e.g. "he"), ``verb`` (reporting verb as written or NA),
     ``attribution`` (after | before | sentence | continuation | pronoun | none).
     """
-    registry = load_actors(actors)
-    names = registry.set_index("id")["name"]
-    person = set(registry.loc[registry["kind"] == "person", "id"])
+    registry, _ = _registry(actors)
+    names = dict(zip(registry["id"].tolist(), registry["name"].tolist()))
+    person = {a for a, k in zip(registry["id"].tolist(), registry["kind"].tolist()) if k == "person"}
     if mentions is None:
         mentions = find_mentions(corpus, registry)
-    sents = corpus.sentences.sort_values(["article_id", "paragraph", "sentence"])
-    offsets = sents.set_index(["article_id", "paragraph", "sentence"])["start"]
-    men = mentions.copy()
-    sent_start = offsets.reindex(pd.MultiIndex.from_frame(men[["article_id", "paragraph", "sentence"]])).to_numpy()
-    men["pstart"] = men["start"].to_numpy() + sent_start
-    men["pend"] = men["end"].to_numpy() + sent_start
-    men["is_person"] = men["actor"].isin(person)
-    body = corpus.paragraphs[corpus.paragraphs["kind"] == "body"].sort_values(["article_id", "paragraph"])
+    # Plain lists and dicts from here on: pandas row access per quotation cost
+    # far more than the text work.
+    sents = corpus.sentences
+    keys = ("article_id", "paragraph", "sentence")
+    sent_cols = [sents[c].tolist() for c in keys + ("start", "end")]
+    offsets = {(a, p, i): start for a, p, i, start, _ in zip(*sent_cols)}
+    bounds: dict[tuple, list[tuple[int, int, int]]] = {}
+    for a, p, i, start, end in sorted(zip(*sent_cols)):
+        bounds.setdefault((a, p), []).append((i, start, end))
+    by_para: dict[tuple, list[tuple[int, int, bool, str]]] = {}
+    for a, p, i, start, end, actor in zip(*(mentions[c].tolist() for c in keys + ("start", "end", "actor"))):
+        offset = offsets.get((a, p, i))
+        if offset is not None:  # a mention of no known sentence can head no speaker phrase
+            by_para.setdefault((a, p), []).append((start + offset, end + offset, actor in person, actor))
+    body = corpus.paragraphs[corpus.paragraphs["kind"] == "body"]
+    para_cols = ("article_id", "paragraph", "text", "file", "outlet", "date")
     attributor = _Attributor(verbs)
-    bounds = {k: list(zip(g["sentence"], g["start"], g["end"])) for k, g in sents.groupby(["article_id", "paragraph"])}
-    by_para = {k: g for k, g in men.groupby(["article_id", "paragraph"])}
-    empty = men.iloc[0:0]
     rows = []
-    for article_id, paras in body.groupby("article_id", sort=False):
-        events: list[tuple[tuple[int, int], str | None, str]] = []  # ((paragraph, offset), actor, phrase)
-        for p in paras.itertuples(index=False):
-            text, sb = p.text, bounds.get((article_id, p.paragraph), [])
-            pm = by_para.get((article_id, p.paragraph), empty)
-            quotes = quote_spans(text)
-            clause_events = []
-            for _, lo, hi in sb:  # indirect-speech subjects, for resolving later pronouns
-                for m in attributor.verbs.finditer(text, lo, hi):
-                    if any(a <= m.start() < b for a, b in quotes):
-                        continue
-                    span = _phrase_backward(text[:m.start()], m.start())
-                    if span and span[0] >= lo and text[span[0]:span[1]].casefold() not in _PRONOUNS:
-                        clause_events.append(((p.paragraph, m.start()), _resolve(span, pm, text), text[span[0]:span[1]]))
-            previous = None
-            for q0, q1 in quotes:
-                s0 = _sentence_at(sb, q0 - 1)
-                s1 = _sentence_at(sb, max(q0, q1 - 1))
-                lo = next((a for i, a, _ in sb if i == s0), 0)
-                hi = next((b for i, _, b in sb if i == s1), len(text))
-                closed = q1 < len(text)
-                found, how = None, "none"
-                if closed:
-                    nxt = text.find("“", q1 + 1)
-                    found = attributor.after(text, q1 + 1, min(hi, nxt) if nxt > 0 else hi)
-                    how = "after" if found else how
-                if not found:
-                    prev_close = max([b + 1 for a, b in quotes if b < q0] + [lo])
-                    found = attributor.before(text, prev_close, q0 - 1)
-                    how = "before" if found else how
-                if not found:
-                    found = attributor.clause(text, lo, hi, quotes, q0, q1)
-                    how = "sentence" if found else how
-                speaker = actor = spoken = verb = None
-                if found:
-                    span, verb = found
-                    spoken = text[span[0]:span[1]]
-                    if spoken.casefold() in _PRONOUNS:
-                        here = (p.paragraph, q0)
-                        prior = [e for e in events + clause_events if e[0] < here and (e[1] is None or e[1] in person)]
-                        if prior:
-                            _, actor, speaker = max(prior, key=lambda e: e[0])
-                            how = "pronoun"
-                        else:
-                            how = "none"
+    current = None
+    for article_id, paragraph, text, file, outlet, date in sorted(
+            zip(*(_as_list(body[c]) for c in para_cols)), key=itemgetter(0, 1)):
+        if article_id != current:  # sorted: an article's paragraphs are contiguous
+            current = article_id
+            events: list[tuple[tuple[int, int], str | None, str]] = []  # ((paragraph, offset), actor, phrase)
+        sb = bounds.get((article_id, paragraph), [])
+        pm = by_para.get((article_id, paragraph), [])
+        quotes = quote_spans(text)
+        clause_events = []
+        for _, lo, hi in sb:  # indirect-speech subjects, for resolving later pronouns
+            for m in attributor.verbs.finditer(text, lo, hi):
+                if any(a <= m.start() < b for a, b in quotes):
+                    continue
+                span = _phrase_backward(text[:m.start()], m.start())
+                if span and span[0] >= lo and text[span[0]:span[1]].casefold() not in _PRONOUNS:
+                    clause_events.append(((paragraph, m.start()), _resolve(span, pm, text), text[span[0]:span[1]]))
+        previous = None
+        for q0, q1 in quotes:
+            s0 = _sentence_at(sb, q0 - 1)
+            s1 = _sentence_at(sb, max(q0, q1 - 1))
+            lo = next((a for i, a, _ in sb if i == s0), 0)
+            hi = next((b for i, _, b in sb if i == s1), len(text))
+            closed = q1 < len(text)
+            found, how = None, "none"
+            if closed:
+                nxt = text.find("“", q1 + 1)
+                found = attributor.after(text, q1 + 1, min(hi, nxt) if nxt > 0 else hi)
+                how = "after" if found else how
+            if not found:
+                prev_close = max([b + 1 for a, b in quotes if b < q0] + [lo])
+                found = attributor.before(text, prev_close, q0 - 1)
+                how = "before" if found else how
+            if not found:
+                found = attributor.clause(text, lo, hi, quotes, q0, q1)
+                how = "sentence" if found else how
+            speaker = actor = spoken = verb = None
+            if found:
+                span, verb = found
+                spoken = text[span[0]:span[1]]
+                if spoken.casefold() in _PRONOUNS:
+                    here = (paragraph, q0)
+                    prior = [e for e in events + clause_events if e[0] < here and (e[1] is None or e[1] in person)]
+                    if prior:
+                        _, actor, speaker = max(prior, key=lambda e: e[0])
+                        how = "pronoun"
                     else:
-                        actor, speaker = _resolve(span, pm, text), spoken
-                elif previous is not None and text[lo:q0 - 1].strip() == "":
-                    speaker, actor, verb = previous["speaker"], previous["speaker_actor"], previous["verb"]
-                    spoken, how = previous["speaker_text"], "continuation"
-                if speaker is not None and actor is None:
-                    speaker = re.sub(r"^(?:the|The)\s+", "", speaker)
-                if actor is not None:
-                    speaker = names[actor]
-                    events.append(((p.paragraph, q0), actor, speaker))
-                elif speaker is not None and how != "pronoun":
-                    events.append(((p.paragraph, q0), None, speaker))
-                row = {
-                    "article_id": article_id, "file": p.file, "outlet": p.outlet, "date": p.date,
-                    "paragraph": p.paragraph, "sentence": s0, "last_sentence": s1, "quote": text[q0:q1],
-                    "start": q0, "end": q1, "n_words": len(text[q0:q1].split()),
-                    "speaker": speaker, "speaker_actor": actor, "speaker_text": spoken, "verb": verb,
-                    "attribution": how if speaker is not None else "none",
-                }
-                rows.append(row)
-                previous = row if speaker is not None else previous
-            events.extend(clause_events)
-            events.sort(key=lambda e: e[0])
+                        how = "none"
+                else:
+                    actor, speaker = _resolve(span, pm, text), spoken
+            elif previous is not None and text[lo:q0 - 1].strip() == "":
+                speaker, actor, verb = previous[11], previous[12], previous[14]
+                spoken, how = previous[13], "continuation"
+            if speaker is not None and actor is None:
+                speaker = _LEADING_THE.sub("", speaker)
+            if actor is not None:
+                speaker = names[actor]
+                events.append(((paragraph, q0), actor, speaker))
+            elif speaker is not None and how != "pronoun":
+                events.append(((paragraph, q0), None, speaker))
+            row = (article_id, file, outlet, date, paragraph, s0, s1, text[q0:q1], q0, q1, len(text[q0:q1].split()),
+                   speaker, actor, spoken, verb, how if speaker is not None else "none")  # QUOTE_COLUMNS order
+            rows.append(row)
+            previous = row if speaker is not None else previous
+        events.extend(clause_events)
+        events.sort(key=lambda e: e[0])
     out = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     for col in ("speaker", "speaker_actor", "speaker_text", "verb"):
         out[col] = out[col].astype("string")
-    return out.astype({"paragraph": "int64", "sentence": "int64", "last_sentence": "int64",
-                       "start": "int64", "end": "int64", "n_words": "int64"})
+    return _with_dtypes(out, {"paragraph": "int64", "sentence": "int64", "last_sentence": "int64",
+                              "start": "int64", "end": "int64", "n_words": "int64"})
 
 
 def _sentence_at(bounds, pos: int) -> int:

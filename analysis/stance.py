@@ -24,9 +24,12 @@ holder and a target are close; sarcasm and hedging are not read.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from operator import itemgetter
 
 import pandas as pd
 
+from .actors import _as_list, _with_dtypes
 from .stats import summarize
 
 __all__ = [
@@ -110,9 +113,19 @@ def cue_table(cues=None) -> pd.DataFrame:
     return pd.DataFrame(sorted(table.items()), columns=["cue", "stance"])
 
 
-def _cue_regex(table: pd.DataFrame) -> tuple[re.Pattern, dict[str, tuple[str, int]]]:
+def _cue_regex(table: pd.DataFrame) -> tuple[re.Pattern, dict[str, tuple[str, int]], frozenset | None]:
+    """The cue regex, its group names -> (lemma, stance), and the lower-cased
+    forms a cue's first word can take (None when some form is not plain
+    ASCII letters, see ``_cue_matches``)."""
+    return _compile_cues(tuple(zip(table["cue"].tolist(), table["stance"].tolist())))
+
+
+@lru_cache(maxsize=16)
+def _compile_cues(items: tuple[tuple[str, int], ...]):
+    # Cached: the pipeline calls find_stance once per article with the same cues.
+    stances = dict(items)
     lookup, patterns = {}, []
-    for cue, stance in zip(table["cue"], table["stance"]):
+    for cue, stance in items:
         first, *rest = cue.split()
         for form in _forms(first):
             lookup[form] = (cue, int(stance))
@@ -123,11 +136,41 @@ def _cue_regex(table: pd.DataFrame) -> tuple[re.Pattern, dict[str, tuple[str, in
     regex = re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(f"(?P<c{i}>{p})" for i, (_, p, _) in enumerate(patterns)),
                        re.IGNORECASE)
     names = {f"c{i}": cue for i, (_, _, cue) in enumerate(patterns)}
-    return regex, {n: (cue, dict(zip(table["cue"], table["stance"]))[cue]) for n, cue in names.items()}
+    first_words = frozenset(form.lower() for form in lookup)
+    if not all(re.fullmatch(r"[A-Za-z]+", form) for form in lookup):
+        first_words = None
+    return regex, {n: (cue, stances[cue]) for n, cue in names.items()}, first_words
+
+
+def _cue_matches(regex: re.Pattern, first_words: frozenset | None, text: str):
+    """``regex.finditer(text)``, trying the regex only where a cue's first word stands.
+
+    A cue match starts a whole word (nothing word-like or a hyphen before it,
+    a space or the end of the cue after it), so it can only start at a word
+    whose lower-cased form is in ``first_words``. Words with non-ASCII letters
+    are always tried, since a case-insensitive match there need not equal
+    ``lower()`` ("ſ" matches "s"). Same matches, several times faster than
+    running the long alternation at every position.
+    """
+    if first_words is None:
+        yield from regex.finditer(text)
+        return
+    end = 0
+    for word in _WORD.finditer(text):
+        pos = word.start()
+        if pos < end or (word.group().isascii() and word.group().lower() not in first_words):
+            continue
+        m = regex.match(text, pos)
+        if m:
+            end = m.end()
+            yield m
+
+
+_WORD = re.compile(r"\w+")
 
 
 def _words(text: str) -> int:
-    return len(re.findall(r"\w+", text))
+    return len(_WORD.findall(text))
 
 
 def find_stance(corpus, mentions: pd.DataFrame, cues=None) -> pd.DataFrame:
@@ -143,40 +186,49 @@ def find_stance(corpus, mentions: pd.DataFrame, cues=None) -> pd.DataFrame:
     ``article_id``, ``file``, ``outlet``, ``date``, ``paragraph``,
     ``sentence``, ``sentence_text`` (the evidence).
     """
-    regex, lemmas = _cue_regex(cue_table(cues))
-    keys = ["article_id", "paragraph", "sentence"]
-    by_sentence = {k: g.sort_values("start") for k, g in mentions.groupby(keys)}
+    regex, lemmas, first_words = _cue_regex(cue_table(cues))
+    keys = ("article_id", "paragraph", "sentence")
+    # Plain tuples grouped in a dict: pandas access per sentence and per
+    # mention cost far more than reading the sentences.
+    by_sentence: dict[tuple, list[tuple]] = {}
+    cols = keys + ("start", "end", "actor", "name", "in_quote")
+    for a, p, i, *mention in zip(*(mentions[c].tolist() for c in cols)):
+        by_sentence.setdefault((a, p, i), []).append(tuple(mention))  # (start, end, actor, name, in_quote)
     rows = []
-    for s in corpus.sentences.sort_values(keys).itertuples(index=False):
-        found = by_sentence.get((s.article_id, s.paragraph, s.sentence))
-        if found is None or found["actor"].nunique() < 2:
+    sentences = corpus.sentences
+    sent_cols = keys + ("file", "outlet", "date", "text")
+    for article_id, paragraph, sentence, file, outlet, date, text in sorted(
+            zip(*(_as_list(sentences[c]) for c in sent_cols)), key=itemgetter(0, 1, 2)):
+        men = by_sentence.get((article_id, paragraph, sentence))
+        if men is None or len({x[2] for x in men}) < 2:
             continue
-        text, men = s.text, list(found.itertuples(index=False))
-        for m in regex.finditer(text):
+        men = sorted(men, key=lambda x: x[0])
+        for m in _cue_matches(regex, first_words, text):
             lemma, stance = lemmas[m.lastgroup]
             cs, ce = m.start(), m.end()
             if lemma == "back" and _PARTICLE_BACK.search(text[:cs]):
                 continue
-            before = [x for x in men if x.end <= cs]
-            after = [x for x in men if x.start >= ce]
+            before = [x for x in men if x[1] <= cs]
+            after = [x for x in men if x[0] >= ce]
             passive = _PASSIVE_BEFORE.search(text[:cs]) and _BY_AFTER.match(text[ce:])
             if passive:
-                holder = next((x for x in after if _words(text[ce:x.start]) <= TARGET_WORDS), None)
-                target = next((x for x in reversed(before) if _words(text[x.end:cs]) <= HOLDER_WORDS), None)
+                holder = next((x for x in after if _words(text[ce:x[0]]) <= TARGET_WORDS), None)
+                target = next((x for x in reversed(before) if _words(text[x[1]:cs]) <= HOLDER_WORDS), None)
             else:
                 holder = next((x for x in reversed(before)
-                               if _words(text[x.end:cs]) <= HOLDER_WORDS and not _HOLDER_BLOCK.search(text[x.end:cs])), None)
+                               if _words(text[x[1]:cs]) <= HOLDER_WORDS and not _HOLDER_BLOCK.search(text[x[1]:cs])), None)
                 target = next((x for x in after
-                               if _words(text[ce:x.start]) <= TARGET_WORDS and not _TARGET_BLOCK.search(text[ce:x.start])
-                               and not _CLAUSE_SUBJECT.match(text[x.end:])), None)
-            if holder is None or target is None or holder.actor == target.actor:
+                               if _words(text[ce:x[0]]) <= TARGET_WORDS and not _TARGET_BLOCK.search(text[ce:x[0]])
+                               and not _CLAUSE_SUBJECT.match(text[x[1]:])), None)
+            if holder is None or target is None or holder[2] == target[2]:
                 continue
-            negated = bool(_NEGATION.search(text[max(holder.end if not passive else 0, cs - 40):cs]))
-            rows.append((holder.actor, holder.name, target.actor, target.name, 0 if negated else stance,
-                         m.group(), lemma, negated, bool(holder.in_quote or target.in_quote),
-                         s.article_id, s.file, s.outlet, s.date, s.paragraph, s.sentence, text))
+            negated = bool(_NEGATION.search(text[max(holder[1] if not passive else 0, cs - 40):cs]))
+            rows.append((holder[2], holder[3], target[2], target[3], 0 if negated else stance,
+                         m.group(), lemma, negated, bool(holder[4] or target[4]),
+                         article_id, file, outlet, date, paragraph, sentence, text))
     out = pd.DataFrame(rows, columns=STANCE_COLUMNS)
-    return out.astype({"stance": "int64", "negated": "bool", "in_quote": "bool", "paragraph": "int64", "sentence": "int64"})
+    return _with_dtypes(out, {"stance": "int64", "negated": "bool", "in_quote": "bool", "paragraph": "int64",
+                              "sentence": "int64"})
 
 
 def summarize_stance(edges: pd.DataFrame, by=("holder_name", "target_name"), min_n: int = 3) -> pd.DataFrame:

@@ -59,16 +59,21 @@ def lexicon_scores(texts) -> pd.DataFrame:
     >>> lexicon_scores(["A wonderful, brave decision."]).round(2).iloc[0].tolist()
     [0.9, 1.0, 0.8]
     """
-    from textblob.en.sentiments import PatternAnalyzer
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    scores = [_lexicon(str(t)) for t in texts]
+    return pd.DataFrame(scores, columns=_LEXICON_COLUMNS, dtype="float64")
 
-    texts = [str(t) for t in texts]
-    pattern, vader = PatternAnalyzer(), SentimentIntensityAnalyzer()
-    cache: dict[str, tuple[float, float, float]] = {}
-    for text in dict.fromkeys(texts):
-        sentiment = pattern.analyze(text)
-        cache[text] = (float(sentiment[0]), float(sentiment[1]), float(vader.polarity_scores(text)["compound"]))
-    return pd.DataFrame([cache[t] for t in texts], columns=_LEXICON_COLUMNS, dtype="float64")
+
+def _lexicon(text: str) -> tuple[float, float, float]:
+    """(polarity, subjectivity, vader) of ``text``.
+
+    Read from ``analysis.targets``' cached scorer, which the target model
+    calls on the same sentences and clauses: sharing it means a text is
+    scored once, not once here and again for the model. The same analysers
+    and values as scoring with TextBlob's ``PatternAnalyzer`` and VADER
+    directly (whitespace-only text scores 0 either way).
+    """
+    compound, _, _, polarity, subjectivity = targets._lexicon(text)
+    return polarity, subjectivity, compound
 
 
 def score_sentences(df: pd.DataFrame, text_col: str = "text") -> pd.DataFrame:
@@ -78,6 +83,12 @@ def score_sentences(df: pd.DataFrame, text_col: str = "text") -> pd.DataFrame:
     for col in _LEXICON_COLUMNS:
         out[col] = scores[col].to_numpy()
     return out
+
+
+# Targets scored per call of ``score_targets``. Before each batch its
+# sentences and clauses are scored here, so the model's own lexicon look-ups
+# of them hit ``targets._lexicon``'s bounded cache instead of scoring again.
+_BATCH = 2048
 
 
 def mention_tone(mentions: pd.DataFrame, sentences: pd.DataFrame, method: str = DEFAULT_METHOD) -> pd.DataFrame:
@@ -94,36 +105,85 @@ def mention_tone(mentions: pd.DataFrame, sentences: pd.DataFrame, method: str = 
     - ``target_method``, ``target_label`` (-1/0/1), ``target_score`` ([-1, 1]),
       ``p_neg``, ``p_neu``, ``p_pos`` (NaN unless ``method == "model"``);
     - ``voice``: ``"quoted"`` inside a direct quotation, else ``"outlet"``.
+
+    Each distinct text is scored once, and each distinct target (same
+    sentence, span and other actors' spans, as in a repeated wire sentence)
+    goes through the model once: the scores depend on nothing else.
     """
     keys = ["article_id", "paragraph", "sentence"]
-    out = mentions.reset_index(drop=True).copy()
-    texts = sentences.set_index(keys)["text"]
-    out["sentence_text"] = texts.reindex(pd.MultiIndex.from_frame(out[keys])).to_numpy()
-    spans = list(zip(out["start"], out["end"], out["actor"]))
-    groups = out.groupby(keys, sort=False).indices
-    others = [None] * len(out)
-    for idx in groups.values():
+    base = mentions.reset_index(drop=True)
+    text_of = dict(zip(zip(*(sentences[k].tolist() for k in keys)), sentences["text"].tolist()))
+    # NaN for a mention whose sentence is not in ``sentences``, as a reindex would give
+    sentence_texts = [text_of.get(k, np.nan) for k in zip(*(base[k].tolist() for k in keys))]
+    starts, ends, actors = base["start"].tolist(), base["end"].tolist(), base["actor"].tolist()
+    by_sentence: dict[tuple, list[int]] = {}
+    for i, k in enumerate(zip(*(base[k].tolist() for k in keys))):
+        by_sentence.setdefault(k, []).append(i)
+    others: list = [None] * len(base)
+    for idx in by_sentence.values():
         for i in idx:
-            others[i] = [(spans[j][0], spans[j][1]) for j in idx if spans[j][2] != spans[i][2]]
-    contexts = [targets.target_context(t, s, e, o) for t, s, e, o in zip(out["sentence_text"], out["start"], out["end"], others)]
-    out["context_start"] = np.array([c[0] for c in contexts], dtype="int64")
-    out["context_end"] = np.array([c[1] for c in contexts], dtype="int64")
-    out["context"] = pd.array([t[a:b] for t, (a, b) in zip(out["sentence_text"], contexts)], dtype="string")
-    for prefix, col in (("sentence", "sentence_text"), ("context", "context")):
-        scores = lexicon_scores(out[col].tolist())
-        for name in _LEXICON_COLUMNS:
-            out[f"{prefix}_{name}"] = scores[name].to_numpy()
-    out["_others"] = others
-    scored = targets.score_targets(out, text_col="sentence_text", start_col="start", end_col="end",
-                                   method=method, other_spans_col="_others")
-    out = out.drop(columns="_others")
-    out["target_method"] = pd.array([method] * len(out), dtype="string")
-    out["target_label"] = scored["target_label"].to_numpy().astype("int64")
-    out["target_score"] = scored["target_score"].to_numpy().astype("float64")
+            others[i] = [(starts[j], ends[j]) for j in idx if actors[j] != actors[i]]
+
+    # One entry per distinct target; rows point at theirs.
+    target_of: dict[tuple, int] = {}
+    row_target = []
+    for t, s, e, o in zip(sentence_texts, starts, ends, others):
+        key = (t, s, e, tuple(o))
+        if key not in target_of:
+            target_of[key] = len(target_of)
+        row_target.append(target_of[key])
+    distinct = list(target_of)
+    spans = [targets.target_context(t, s, e, list(o)) for t, s, e, o in distinct]
+    contexts = [t[a:b] for (t, _, _, _), (a, b) in zip(distinct, spans)]
+
+    lex: dict[str, tuple[float, float, float]] = {}
+    target_scores = []
+    for lo in range(0, max(len(distinct), 1), _BATCH):
+        batch = range(lo, min(lo + _BATCH, len(distinct)))
+        for i in batch:
+            for text in (str(distinct[i][0]), contexts[i]):
+                if text not in lex:
+                    lex[text] = _lexicon(text)
+        frame = pd.DataFrame({
+            "sentence_text": [distinct[i][0] for i in batch],
+            "start": pd.array([distinct[i][1] for i in batch], dtype="int64"),
+            "end": pd.array([distinct[i][2] for i in batch], dtype="int64"),
+            "_others": [list(distinct[i][3]) for i in batch],
+        })
+        scored = targets.score_targets(frame, text_col="sentence_text", start_col="start", end_col="end",
+                                       method=method, other_spans_col="_others")
+        target_scores.append({col: scored[col].to_numpy() for col in
+                              ("target_label", "target_score", "p_neg", "p_neu", "p_pos") if col in scored})
+
+    def target_column(col):
+        if col not in target_scores[0]:
+            return np.full(len(base), np.nan)
+        return np.concatenate([b[col] for b in target_scores])[np.asarray(row_target, dtype=np.intp)]
+
+    # New columns in output order, added in one go (one DataFrame, not one insert each).
+    new = {
+        "sentence_text": np.array(sentence_texts, dtype=object),
+        "context_start": np.array([spans[i][0] for i in row_target], dtype="int64"),
+        "context_end": np.array([spans[i][1] for i in row_target], dtype="int64"),
+        "context": pd.array([contexts[i] for i in row_target], dtype="string"),
+    }
+    for prefix, texts_of_rows in (("sentence", [str(t) for t in sentence_texts]),
+                                  ("context", [contexts[i] for i in row_target])):
+        scores = np.array([lex[t] for t in texts_of_rows], dtype="float64").reshape(len(base), len(_LEXICON_COLUMNS))
+        for k, name in enumerate(_LEXICON_COLUMNS):
+            new[f"{prefix}_{name}"] = scores[:, k]
+    new["target_method"] = pd.array([method] * len(base), dtype="string")
+    new["target_label"] = target_column("target_label").astype("int64")
+    new["target_score"] = target_column("target_score").astype("float64")
     for col in ("p_neg", "p_neu", "p_pos"):
-        out[col] = scored[col].to_numpy().astype("float64") if col in scored else np.nan
-    out["voice"] = pd.array(np.where(out["in_quote"], "quoted", "outlet"), dtype="string")
-    return out
+        new[col] = target_column(col).astype("float64")
+    new["voice"] = pd.array(np.where(base["in_quote"], "quoted", "outlet"), dtype="string")
+    if set(new) & set(base.columns):  # re-scoring an earlier result: replace its columns in place
+        out = base.copy()
+        for col, values in new.items():
+            out[col] = values
+        return out
+    return pd.concat([base, pd.DataFrame(new, index=base.index)], axis=1)
 
 
 def summarize_tone(

@@ -114,3 +114,43 @@ def test_helpers_count_roll_up_and_kwic(seeds, seed_mentions):
     lines = kwic(seed_mentions, seeds.sentences, "putin", width=30)
     assert len(lines) == (seed_mentions["actor"] == "putin").sum()
     assert lines["alias"].str.contains("Putin").all()
+
+
+def test_fast_matcher_finds_what_the_plain_pattern_finds(seeds):
+    # The matcher's regex is rewritten for speed; it must match exactly where
+    # "(?<!\w)(?:form|...)(?!\w)" over the same forms, longest first, does.
+    import re
+
+    from analysis.actors import NOT_ACTORS, _form_pattern, _registry, alias_table
+
+    registry, matcher = _registry()
+    forms = sorted(set(alias_table(registry)["alias"]) | set(NOT_ACTORS), key=len, reverse=True)
+    plain = re.compile(r"(?<!\w)(?:{})(?!\w)".format("|".join(_form_pattern(f) for f in forms)))
+    texts = seeds.sentences["text"].tolist() + [
+        "xPutin Putin's PRESIDENT president-elect ſenate KREMLIN Kremlin’s the Ukrainian President.",
+        "U.S. US us North  Korea KCNA-run ukrainian president Washington Post Kim Jong‑un",
+    ]
+    for text in texts:
+        assert [m.span() for m in matcher.regex.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_edited_registry_is_not_served_from_cache(tmp_path):
+    corpus = corpus_of(tmp_path, "Atlantis condemned Lemuria on Monday.")
+    mine = pd.DataFrame({"id": ["atl", "lem"], "name": ["Atlantis", "Lemuria"], "kind": ["state", "state"],
+                         "aliases": ["Atlantis", "Mu"]})
+    assert list(find_mentions(corpus, mine)["actor"]) == ["atl"]
+    mine.loc[1, "aliases"] = "Lemuria|Mu"
+    assert list(find_mentions(corpus, mine)["actor"]) == ["atl", "lem"]
+    path = tmp_path / "registry.csv"
+    mine.to_csv(path, index=False)
+    assert list(find_mentions(corpus, path)["actor"]) == ["atl", "lem"]
+    mine.loc[1, "aliases"] = "Mu"
+    mine.to_csv(path, index=False)
+    assert list(find_mentions(corpus, path)["actor"]) == ["atl"]
+
+
+def test_an_article_without_actors_keeps_the_column_types(tmp_path):
+    empty = find_mentions(corpus_of(tmp_path, "The weather was fine on Monday."))
+    assert empty.empty and list(empty.columns) == list(find_mentions(corpus_of(tmp_path / "b", "Russia spoke.")).columns)
+    assert empty[["start", "end", "paragraph", "sentence"]].dtypes.eq("int64").all()
+    assert empty["in_quote"].dtype == bool and empty["name"].dtype == "string"

@@ -46,3 +46,24 @@ def test_seed_edges(seeds):
     summary = summarize_stance(e)
     assert summary["n"].sum() == len(e)
     assert summary["mean"].between(-1, 1).all()
+
+
+def test_cue_search_finds_what_the_full_regex_finds(seeds):
+    # find_stance tries the cue regex only at words that can start a cue; that
+    # must give exactly the matches of running it everywhere.
+    from analysis.stance import _cue_matches, _cue_regex
+
+    regex, _, first_words = _cue_regex(cue_table())
+    assert first_words is not None
+    texts = seeds.sentences["text"].tolist() + [
+        ("Kyiv was CRITICISED by Budapest; anti-praise, re-warned, Warned, ſupports, "
+         "expressed his deep appreciation for Seoul and stood by Tokyo."),
+    ]
+    for text in texts:
+        fast = [(m.span(), m.lastgroup) for m in _cue_matches(regex, first_words, text)]
+        assert fast == [(m.span(), m.lastgroup) for m in regex.finditer(text)], text
+
+
+def test_hyphenated_cues_fall_back_to_the_full_regex(tmp_path):
+    e = edges_of(tmp_path, "Japan co-signed China's plan.", cues={"co-sign": 1})
+    assert list(zip(e["holder"], e["target"], e["stance"])) == [("japan", "china", 1)]

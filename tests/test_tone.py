@@ -73,3 +73,22 @@ def test_model_method_gives_probabilities(seeds):
     assert t["target_method"].eq("model").all()
     assert ((t[["p_neg", "p_neu", "p_pos"]].sum(axis=1) - 1).abs() < 1e-6).all()
     assert t["target_score"].between(-1, 1).all()
+
+
+@pytest.mark.skipif(not __import__("analysis.targets", fromlist=["MODEL_PATH"]).MODEL_PATH.exists(),
+                    reason="target model file not built yet")
+def test_a_repeated_sentence_scores_as_it_does_alone(tmp_path):
+    # Distinct texts and targets are scored once and shared: the rows of a
+    # repeated sentence must equal those of the sentence scored on its own.
+    text = "Emmanuel Macron praised Ukraine, but Vladimir Putin attacked it."
+    once = tone_of(corpus_of(tmp_path / "once", text), method="model")
+    twice = tone_of(corpus_of(tmp_path / "twice", text, text), method="model")
+    cols = ["actor", "context", "sentence_vader", "context_polarity", "target_score", "p_pos"]
+    assert len(twice) == 2 * len(once)
+    for paragraph, rows in twice.groupby("paragraph"):
+        pd.testing.assert_frame_equal(rows[cols].reset_index(drop=True), once[cols].reset_index(drop=True))
+
+
+def test_no_mentions_gives_an_empty_table_with_every_column(seeds):
+    empty = mention_tone(find_mentions(seeds).iloc[0:0], seeds.sentences, method=METHOD)
+    assert empty.empty and {"context", "target_score", "voice", "p_pos"} <= set(empty.columns)
