@@ -31,6 +31,7 @@ consequences frame and the Media Frames Corpus economic frame).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +56,10 @@ FRAME_COLUMNS = ["frame", "family", "definition", "cues"]
 # Columns carried from the input rows to the hits table, when present, so shares can be grouped by them.
 CARRIED = ["article_id", "paragraph", "sentence", "file", "outlet", "country", "genre", "date", "language"]
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+# Joins paragraph texts for one pass: no cue pattern matches it, and like the edge
+# of a text it is neither a word character nor a space.
+_SEP = "\x00"
+_RUNS = re.compile(r"\w+|" + _SEP)
 
 
 def load_frames(path=None) -> pd.DataFrame:
@@ -156,11 +161,11 @@ def frame_hits(
     table = load_frames(frames) if frames is None or isinstance(frames, (str, Path)) else _checked(frames)
     rows = select_text(paragraphs, kinds)
     carried = rows[[c for c in CARRIED if c in rows.columns]].reset_index(drop=True)
-    text = rows[text_col].fillna("").astype(str).str.normalize("NFC").str.translate(_APOSTROPHES).str.lower()
-    found = {frame: text.str.findall(cue_regex(cues, ignore_case=False)) for frame, cues in zip(table["frame"], table["cues"])}
+    text = rows[text_col].fillna("").astype(str).str.normalize("NFC")
+    for quote, straight in _APOSTROPHES.items():  # as str.translate, without a Python call per row
+        text = text.str.replace(chr(quote), straight, regex=False)
     n_rows, n_frames = len(rows), len(table)
-    hits = np.column_stack([found[f].str.len().to_numpy(dtype=np.int64) for f in table["frame"]]) if n_rows else np.zeros((0, n_frames), dtype=np.int64)
-    cues = np.column_stack([found[f].map(_joined).to_numpy(dtype=object) for f in table["frame"]]) if n_rows else np.zeros((0, n_frames), dtype=object)
+    hits, cues = _match_frames(text.str.lower().tolist(), tuple(table["cues"]))
     out = carried.loc[carried.index.repeat(n_frames)].reset_index(drop=True)
     out["frame"] = np.tile(table["frame"].to_numpy(), n_rows)
     out["family"] = np.tile(table["family"].to_numpy(), n_rows)
@@ -172,6 +177,112 @@ def frame_hits(
 
 def _joined(matches: list[str]) -> str:
     return "|".join(sorted({" ".join(m.lower().split()) for m in matches}))
+
+
+def _match_frames(texts: list[str], cue_lists: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    r"""Cue matches of every frame in every (normalised, lowercased) text: hits and joined cues, texts x frames.
+
+    The same as ``cue_regex(cues, ignore_case=False).findall(text)`` per text
+    and frame, counted and passed through ``_joined``, but with one pass over
+    all texts for most of the work. A cue made of word characters (with a
+    trailing ``*`` or not) can only match a whole run of word characters, so
+    where a frame has no other kind of cue its matches are the word runs that
+    ``_FrameCues.single`` accepts: one ``\w+`` pass and a lookup per distinct
+    word. Other cues (phrases, hyphens, dots) can swallow neighbouring words,
+    so in the texts where such a cue's words occur (a literal search, the
+    cue without its word boundaries) that frame is matched text by text as
+    before. Texts that contain the separator are matched text by text too.
+    """
+    n_texts, n_frames = len(texts), len(cue_lists)
+    hits = np.zeros((n_texts, n_frames), dtype=np.int64)
+    cues = np.full((n_texts, n_frames), "", dtype=object)
+    if not n_texts or not n_frames:
+        return hits, cues
+    matchers = [_frame_cues(c) for c in cue_lists]
+    joined = _SEP.join(texts)
+    if joined.count(_SEP) != n_texts - 1 or any(_SEP in c for c in cue_lists):
+        one_by_one = [np.arange(n_texts)] * n_frames
+    else:
+        starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1]))
+        one_by_one = []
+        for matcher in matchers:
+            found = [m.start() for rx in matcher.multi for m in rx.finditer(joined)]
+            one_by_one.append(np.unique(np.searchsorted(starts, np.array(found, dtype=np.int64), side="right") - 1))
+        _match_words(joined, matchers, hits, cues)
+    for f, (matcher, rows) in enumerate(zip(matchers, one_by_one)):
+        for row in rows:
+            matches = matcher.regex.findall(texts[row])
+            hits[row, f] = len(matches)
+            cues[row, f] = _joined(matches)
+    return hits, cues
+
+
+def _match_words(joined: str, matchers: list, hits: np.ndarray, cues: np.ndarray) -> None:
+    """Fill ``hits`` and ``cues`` from the single-word cues, for texts joined by ``_SEP``."""
+    runs = _RUNS.findall(joined)
+    forms = dict.fromkeys(runs)
+    for code, form in enumerate(forms):
+        forms[form] = code
+    codes = np.fromiter(map(forms.__getitem__, runs), dtype=np.int64, count=len(runs))
+    del runs
+    words = list(forms)
+    text = np.cumsum(codes == forms.get(_SEP, -1))
+    any_single = _any_single(tuple(m.single.pattern for m in matchers if m.single is not None))
+    candidates = [k for k, w in enumerate(words) if any_single is not None and any_single.fullmatch(w)]
+    member = np.zeros((len(words), len(matchers)), dtype=bool)
+    for f, matcher in enumerate(matchers):
+        if matcher.single is not None:
+            member[candidates, f] = [bool(matcher.single.fullmatch(words[k])) for k in candidates]
+    at = np.flatnonzero(member.any(axis=1)[codes])
+    if not len(at):
+        return
+    codes, text = codes[at], text[at]
+    norms = sorted({" ".join(words[k].lower().split()) for k in candidates})
+    norm_rank = {w: r for r, w in enumerate(norms)}
+    rank = np.zeros(len(words), dtype=np.int64)
+    rank[candidates] = [norm_rank[" ".join(words[k].lower().split())] for k in candidates]
+    n_frames, n_norms = len(matchers), len(norms)
+    keys = []
+    for f in range(len(matchers)):
+        sel = member[codes, f]
+        hits[:, f] = np.bincount(text[sel], minlength=hits.shape[0])
+        keys.append((text[sel] * n_frames + f) * n_norms + rank[codes[sel]])
+    keys = np.unique(np.concatenate(keys))  # distinct (text, frame, cue), in text, frame, cue order
+    cell, cue = np.divmod(keys, n_norms)
+    bounds = np.flatnonzero(np.diff(cell)) + 1
+    names = [norms[r] for r in cue.tolist()]
+    first = np.concatenate(([0], bounds)).tolist()
+    last = np.concatenate((bounds, [len(cell)])).tolist()
+    row, col = np.divmod(cell[first], n_frames)
+    cues[row, col] = ["|".join(names[a:b]) for a, b in zip(first, last)]
+
+
+class _FrameCues:
+    """One frame's cues compiled three ways (see ``_match_frames``)."""
+
+    def __init__(self, cues: str):
+        self.regex = cue_regex(cues, ignore_case=False)
+        single, self.multi = {}, []
+        for cue in {c.strip().lower() for c in cues.split("|") if c.strip()}:
+            atoms = _cue_atoms(cue)
+            if re.fullmatch(r"\w+", cue.rstrip("*")):
+                node = single
+                for atom in atoms:
+                    node = node.setdefault(atom, {})
+                node[""] = {}
+            else:
+                self.multi.append(re.compile("".join(atoms[:-1] if cue.endswith("*") else atoms)))
+        self.single = re.compile(_tree_regex(single)) if single else None
+
+
+@lru_cache(maxsize=256)
+def _frame_cues(cues: str) -> _FrameCues:
+    return _FrameCues(cues)
+
+
+@lru_cache(maxsize=64)
+def _any_single(patterns: tuple[str, ...]) -> re.Pattern | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
 def frame_shares(

@@ -29,13 +29,17 @@ returns before drawing conclusions.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .config import DATA_DIR
-from .terms import DEFAULT_KINDS, select_text
+from .terms import DEFAULT_KINDS, _case_variants, select_text
 
 __all__ = [
     "NAMING_PATH",
@@ -68,6 +72,8 @@ _QUOTE_RE = re.compile(
     r"|\u00ab\s?(?P<d>[^\u00ab\u00bb]{1,120}?)\s?\u00bb"
 )
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+# Every match of _QUOTE_RE starts with one of these: texts without them are skipped.
+_OPENING_MARKS = re.compile("[\u201c\"\u2018\u00ab]")
 
 
 def load_naming(path=None, extra: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -121,6 +127,9 @@ def scare_quotes(
     verbs = frozenset(v.lower() for v in reporting_verbs)
     found = []
     for position, text in enumerate(rows[text_col].fillna("").astype(str)):
+        if not _OPENING_MARKS.search(text):
+            continue
+        row_words = None
         for match in _QUOTE_RE.finditer(text):
             inner = next(g for g in match.groups() if g is not None)
             quote = inner.strip()
@@ -130,7 +139,14 @@ def scare_quotes(
             before = text[: match.start()]
             if before.rstrip().endswith(":"):
                 continue
-            near = _WORD_RE.findall(before)[-window:] + _WORD_RE.findall(text[match.end() :])[:window]
+            if row_words is None:  # the paragraph's words, once: no opening mark can be part of a word,
+                # so the words of `before` are exactly the paragraph's words that end before the mark
+                row_words = list(_WORD_RE.finditer(text))
+                row_ends = [w.end() for w in row_words]
+            preceding = [w.group() for w in row_words[: bisect_right(row_ends, match.start())]][-window:]
+            following = _WORD_RE.finditer(text, match.end())  # same words as findall(text[end:])
+            following = [w.group() for w in islice(following, window)] if window >= 0 else [w.group() for w in following][:window]
+            near = preceding + following
             if any(w.lower().replace("\u2019", "'") in verbs for w in near):
                 continue
             lo, hi = max(0, match.start() - 60), min(len(text), match.end() + 60)
@@ -174,8 +190,10 @@ def naming_table(
     rows = select_text(paragraphs, kinds)
     rows = rows[rows[by].notna()]
     text = rows[text_col].fillna("").astype(str)
+    texts = text.tolist()
+    arrow = pa.array(texts, type=pa.large_string())
     counts = pd.DataFrame(
-        {i: text.str.count(pattern).to_numpy() for i, pattern in enumerate(table["pattern"])},
+        {i: _count(text, texts, pattern, arrow) for i, pattern in enumerate(table["pattern"])},
         index=pd.MultiIndex.from_arrays([rows[by], rows["article_id"].astype(str)], names=[by, "article_id"]),
     )
     per_article = counts.groupby(level=[0, 1], sort=True, observed=True).sum()
@@ -199,6 +217,82 @@ def naming_table(
     concept_total = long.groupby([by, "concept"], sort=False)["count"].transform("sum")
     long["share"] = long["count"] / concept_total.where(concept_total > 0)
     return long.sort_values([by, "concept", "count", "variant"], ascending=[True, True, False, True], kind="mergesort").reset_index(drop=True)
+
+
+def _count(text: pd.Series, texts: list[str], pattern: str, arrow: pa.Array) -> np.ndarray:
+    """``text.str.count(pattern)`` (``texts`` and ``arrow`` hold the same strings), without scanning every row.
+
+    Every match of a pattern like ``\\bKyiv\\b`` contains the literal "Kyiv",
+    so only rows that contain the literal are read. They are found in C++ on
+    ``arrow``: a plain substring search, or for a case-insensitive pattern a
+    regex with each character spelled out as the set of characters Python's
+    ``(?i)`` lets it match, so the two engines agree. When the literal is
+    where every match starts (only zero-width assertions before it), matches
+    are tried only where it occurs, left to right as ``findall`` does.
+    """
+    required = _required_literal(pattern)
+    if required is None:
+        return text.str.count(pattern).to_numpy()
+    literal, ignore_case, leading = required
+    variants = _case_variants(frozenset(literal)) if ignore_case else {ch: frozenset(ch) for ch in literal}
+    spelled = "".join("[" + "".join(f"\\x{{{ord(v):x}}}" for v in sorted(variants[ch])) + "]" for ch in literal)
+    found = pc.match_substring_regex(arrow, spelled) if ignore_case else pc.match_substring(arrow, literal)
+    rows = np.flatnonzero(found.to_numpy(zero_copy_only=False))
+    counts = np.zeros(len(texts), dtype=np.int64)
+    if not len(rows):
+        return counts
+    if not leading:
+        counts[rows] = text.iloc[rows].str.count(pattern).to_numpy()
+        return counts
+    regex = re.compile(pattern)
+    classes = ["[" + "".join(re.escape(v) for v in sorted(variants[ch])) + "]" for ch in literal]
+    # One character consumed per hit, the rest looked ahead: overlapping occurrences are all found.
+    starts = re.compile(classes[0] + ("(?=" + "".join(classes[1:]) + ")" if len(classes) > 1 else ""))
+    for row in rows.tolist():
+        line, n, end = texts[row], 0, 0
+        for hit in starts.finditer(line):
+            if hit.start() >= end:
+                match = regex.match(line, hit.start())
+                if match:
+                    n, end = n + 1, match.end()
+        counts[row] = n
+    return counts
+
+
+def _required_literal(pattern: str) -> tuple[str, bool, bool] | None:
+    """A run of plain characters every match of ``pattern`` contains: (literal, case ignored, match starts with it).
+
+    Reads the top level of the pattern only. Zero-width assertions (``\\b``,
+    look-arounds) do not break a run; the run is the first one when nothing
+    but assertions comes before it (then it starts every match), else the
+    longest. None when there is no run, or for flags this does not model.
+    """
+    try:
+        parser = re._parser  # the standard library's own parser, the one re.compile uses
+        parsed = parser.parse(pattern)
+    except Exception:  # an unparseable pattern fails in str.count, as before
+        return None
+    flags = parsed.state.flags
+    ignore_case = bool(flags & re.IGNORECASE)
+    if flags & (re.ASCII | re.LOCALE) and ignore_case:
+        return None
+    zero_width = (parser.AT, parser.ASSERT, parser.ASSERT_NOT)
+    runs, run, consumed = [], [], False
+    for op, value in list(parsed) + [(None, None)]:
+        if op is parser.LITERAL:
+            run.append(chr(value))
+        elif op not in zero_width:
+            if run:
+                runs.append(("".join(run), not consumed))
+                consumed, run = True, []
+            else:
+                consumed = True
+    if not runs:
+        return None
+    literal, leading = runs[0] if runs[0][1] else max(runs, key=lambda r: len(r[0]))
+    if leading and any(op is parser.AT and value in (parser.AT_BEGINNING, parser.AT_BEGINNING_STRING) for op, value in parsed):
+        leading = False  # ^ and \A hold at the start of the string only, which match(pos) does not see
+    return literal, ignore_case, leading
 
 
 def naming_wide(table: pd.DataFrame, concept: str, by: str = "outlet", value: str = "count") -> pd.DataFrame:

@@ -224,9 +224,11 @@ def _vader():
 
 @lru_cache(maxsize=1)
 def _pattern():
-    from textblob.en.sentiments import PatternAnalyzer
+    # TextBlob's PatternAnalyzer.analyze builds a new namedtuple class on every
+    # call (a quarter of its time); the function it wraps gives the same pair.
+    from textblob.en import sentiment
 
-    return PatternAnalyzer()
+    return sentiment
 
 
 @lru_cache(maxsize=65536)
@@ -238,7 +240,7 @@ def _lexicon(text: str) -> tuple[float, float, float, float, float]:
     if not text.strip():
         return (0.0, 0.0, 0.0, 0.0, 0.0)
     v = _vader().polarity_scores(text)
-    pol, subj = _pattern().analyze(text)
+    pol, subj = _pattern()(text)
     return (float(v["compound"]), float(v["pos"]), float(v["neg"]), float(pol), float(subj))
 
 

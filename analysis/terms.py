@@ -41,23 +41,30 @@ titles, headings, bylines, boilerplate, bios or footers), because headings
 repeat body words and furniture is not reporting. Pass ``kinds=None`` to count
 every row, e.g. for a sentence table (which holds body text only anyway).
 
-Counting is done by scikit-learn's ``CountVectorizer`` with the tokenizer as
-its analyzer; aggregation to groups is sparse matrix algebra, so the cost is
-one pass over the text whatever the number of groups.
+Counting tokenizes all the texts of a call in one regular-expression pass
+(they are joined with a separator that behaves like the edge of a text), turns
+tokens into integer codes and forms n-grams with array arithmetic, so Python
+runs once per distinct word form rather than once per word. The result is the
+same as running ``Tokenizer`` over each text and counting with scikit-learn's
+``CountVectorizer``, which is the fallback for the rare texts and phrase lists
+the fast pass cannot vouch for. Aggregation to groups is sparse matrix
+algebra, so the cost is one pass over the text whatever the number of groups.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from .config import DATA_DIR
 
@@ -92,6 +99,10 @@ _TOKEN = rf"(?<!\w)(?:{_ABBREV}|{_WORD}(?:-{_WORD})*)(?:'s|')?(?!\w)"
 # Punctuation that ends a stretch of text (n-grams never cross it), and numbers.
 _BREAK = r"[.,;:!?()\[\]{}\"\u201c\u201d\u00ab\u00bb\u2013\u2014\u2026/|]|\d[\d.,]*"
 _WORDS_RE = re.compile(_WORD)
+_LETTER_RE = re.compile(_LETTER)
+# Joins texts for one pass: not a word, space, apostrophe or break character, so
+# every pattern here sees it as the edge of a text.
+_SEP = "\x00"
 # Country written in capitals: never the pronoun "us".
 BUILTIN_PHRASES = {"US": "u.s."}
 
@@ -223,6 +234,15 @@ class Tokenizer:
             rf"(?P<phrase>(?<![\w.])(?:{alternation}))(?:'s|')?(?!\w)"
             rf"|(?P<token>{_TOKEN})|(?P<brk>{_BREAK})"
         )
+        # The one-pass scanner (see ``_occurrences``): the same alternatives without
+        # capture groups, phrases grouped by first letter, plus the text separator.
+        grouped = _grouped_alternation(aliases)
+        self._scan = None
+        if grouped is not None:
+            self._scan = re.compile(rf"(?<![\w.])(?:{grouped})(?:'s|')?(?!\w)|{_TOKEN}|{_BREAK}|{_SEP}")
+            self._phrase_full = re.compile(rf"(?:{alternation})(?:'s|')?")
+            self._phrase_at = re.compile(rf"(?P<phrase>{alternation})(?:'s|')?(?!\w)")
+            self._after_dot = re.compile(rf"\.(?:{grouped})")
 
     def tokens(self, text: str) -> list[list[str]]:
         """Canonical tokens of ``text``, in stretches split at punctuation and numbers."""
@@ -256,6 +276,216 @@ class Tokenizer:
                     if not stop[i] and not stop[i + n - 1]:
                         terms.append(stretch[i] if n == 1 else " ".join(stretch[i : i + n]))
         return terms
+
+    def _occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every term of every text: (text index, term index) per occurrence, and the distinct terms.
+
+        The same terms as ``[self(t) for t in texts]``, found in one regex pass
+        over the texts joined by ``_SEP``. Three facts make that exact. The
+        separator matches no pattern here except itself and, like the edge of a
+        text, is neither a word character, a space nor a dot. Without capture
+        groups the scan returns bare strings, and a string that starts with a
+        letter is a phrase exactly when it is phrase-shaped (``_phrase_full``):
+        where a phrase fits, the phrase alternative, tried first, takes it. The
+        one exception, a phrase-shaped word right after a dot (where the phrase
+        look-behind fails, "x.America"), is found by ``_after_dot``; such texts,
+        texts that contain the separator, and phrase lists the scan cannot
+        group go through ``__call__`` one by one.
+        Returns int64 arrays ``docs`` and ``ids`` and an object array ``terms``
+        (distinct, unsorted; ``terms[ids]`` are the occurrences).
+        """
+        n_texts = len(texts)
+        joined = _SEP.join(texts)
+        one_by_one = np.arange(n_texts)
+        docs, ids, names = [], [], []
+        if self._scan is not None and joined.count(_SEP) == n_texts - 1:
+            joined = unicodedata.normalize("NFC", joined)
+            for quote in _APOSTROPHES:
+                joined = joined.replace(chr(quote), "'")
+            one_by_one = _texts_at(joined, [m.start() + 1 for m in self._after_dot.finditer(joined)])
+            fast = self._scan_occurrences(joined)
+            if fast is not None:
+                keep = ~np.isin(fast[0], one_by_one)
+                docs.append(fast[0][keep])
+                ids.append(fast[1][keep])
+                names.append(fast[2])
+        if len(one_by_one):
+            found = [(doc, term) for doc in one_by_one for term in self(texts[doc])]
+            codes, uniques = pd.factorize(pd.Series([t for _, t in found], dtype=object))
+            docs.append(np.array([d for d, _ in found], dtype=np.int64))
+            ids.append(codes.astype(np.int64) + sum(len(x) for x in names))
+            names.append(np.asarray(uniques, dtype=object))
+        if not docs:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, dtype=object)
+        # The same term string may come from two n-gram sizes or both paths: merge by string.
+        merged, terms = pd.factorize(pd.Series(np.concatenate(names), dtype=object))
+        return np.concatenate(docs), merged[np.concatenate(ids)].astype(np.int64), np.asarray(terms, dtype=object)
+
+    def _scan_occurrences(self, joined: str):
+        """``_occurrences`` for the joined, normalised text: (docs, ids, terms), or None if no term."""
+        found = self._scan.findall(joined)
+        forms = dict.fromkeys(found)  # distinct matched strings, first seen first
+        for code, form in enumerate(forms):
+            forms[form] = code
+        codes = np.fromiter(map(forms.__getitem__, found), dtype=np.int64, count=len(found))
+        del found
+        # Per distinct form: 0 = word (its canonical tokens in `flat`), 1 = break, 2 = separator.
+        kind = np.zeros(len(forms), dtype=np.int8)
+        size = np.zeros(len(forms), dtype=np.int64)
+        vocab: dict[str, int] = {}
+        flat: list[int] = []
+        for code, form in enumerate(forms):
+            if form == _SEP:
+                kind[code] = 2
+            elif not _LETTER_RE.match(form):
+                kind[code] = 1
+            else:
+                tokens = self._canonical_tokens(form)
+                size[code] = len(tokens)
+                flat.extend(vocab.setdefault(t, len(vocab)) for t in tokens)
+        if not vocab:
+            return None
+        words = np.array(list(vocab), dtype=object)
+        stop = np.array([t in self.stopwords or len(t) < 2 for t in words], dtype=bool)
+        form_kind = kind[codes]
+        stretch = np.cumsum(form_kind > 0)  # a break or separator ends a stretch
+        text = np.cumsum(form_kind == 2)
+        del form_kind
+        lengths = size[codes]
+        source = np.repeat(np.arange(len(codes)), lengths)
+        first = np.concatenate(([0], np.cumsum(size)[:-1]))
+        within = np.arange(len(source)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        tok = np.asarray(flat, dtype=np.int64)[first[codes][source] + within]
+        stretch, text = stretch[source], text[source]
+        del codes, lengths, source, within
+        low, high = self.ngram_range
+        n_vocab = len(words)
+        dense = tok  # code of the n-gram starting at each position, for the current n
+        docs, ids, names = [], [], []
+        n_names = 0
+        for n in range(1, high + 1):
+            m = len(tok) - n + 1
+            if m <= 0:
+                break
+            if n > 1:
+                dense, _ = pd.factorize(dense[:m] * n_vocab + tok[n - 1 :])
+                dense = dense.astype(np.int64)
+            if n < low:
+                continue
+            at = np.flatnonzero(~stop[tok[:m]] & ~stop[tok[n - 1 :]] & (stretch[:m] == stretch[n - 1 :]))
+            if not len(at):
+                continue
+            local, _ = pd.factorize(dense[at])
+            # factorize numbers n-grams in order of first appearance: a code above all before it is new.
+            seen = np.maximum.accumulate(np.concatenate(([-1], local[:-1])))
+            start = at[local > seen]
+            name = words[tok[start]]
+            for k in range(1, n):
+                name = name + " " + words[tok[start + k]]
+            docs.append(text[at])
+            ids.append(local.astype(np.int64) + n_names)
+            names.append(name)
+            n_names += len(name)
+        if not docs:
+            return None
+        return np.concatenate(docs), np.concatenate(ids), np.concatenate(names)
+
+    def _canonical_tokens(self, form: str) -> list[str]:
+        """The canonical tokens of one string the scan matched that starts with a letter."""
+        if self._phrase_full.fullmatch(form):
+            phrase = self._phrase_at.match(form).group("phrase")
+            return [self._exact.get(phrase) or self._folded[_fold(phrase)]]
+        if "'" in form or "-" in form:
+            return _split_token(form)
+        return [form.lower()]
+
+    def _matrix(self, texts: list[str]) -> tuple[sp.csr_matrix, np.ndarray] | None:
+        """Texts x terms count matrix and its terms (sorted), as ``CountVectorizer(analyzer=self)`` gives; None if no term."""
+        docs, ids, terms = self._occurrences(texts)
+        if not len(terms):
+            return None
+        order = np.argsort(terms, kind="stable")  # Python string order, as scikit-learn sorts
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        X = sp.csr_matrix((np.ones(len(docs), dtype=np.int64), (docs, rank[ids])), shape=(len(texts), len(terms)), dtype=np.int64)
+        X.sum_duplicates()
+        X.sort_indices()
+        return X, terms[order]
+
+
+def _texts_at(joined: str, positions: list[int]) -> np.ndarray:
+    """Indices of the texts (joined by ``_SEP``) that hold these character positions."""
+    if not positions:
+        return np.zeros(0, dtype=np.int64)
+    seps = np.array([m.start() for m in re.finditer(_SEP, joined)], dtype=np.int64)
+    return np.unique(np.searchsorted(seps, np.array(positions, dtype=np.int64)))
+
+
+def _grouped_alternation(aliases: list[str]) -> str | None:
+    r"""The phrase alternation, split by first letter so the regex engine skips most branches at once.
+
+    Each branch starts with a plain character class (the regex engine tests it
+    without entering the branch) holding every character that the first
+    letters of its aliases match, case variants included ("K" and the Kelvin
+    sign); classes never overlap, and inside a branch the aliases keep their
+    order, so at any position the same alias wins as in the plain alternation.
+    None when an alias does not start with a letter (the one-pass scan then
+    could not tell phrases from breaks).
+    """
+    members = []
+    for alias in aliases:
+        text = unicodedata.normalize("NFC", alias.strip()).translate(_APOSTROPHES)
+        regex = _alias_regex(alias)
+        ignore_case = regex.startswith("(?i:")
+        body = regex[4:-1] if ignore_case else regex
+        if not text or body[:1] != text[0]:
+            return None
+        members.append((text[0], ignore_case, body[1:]))
+    firsts = {(first, ignore_case) for first, ignore_case, _ in members}
+    matched = _first_letter_sets(firsts)
+    if any(not _LETTER_RE.match(ch) for chars in matched.values() for ch in chars):
+        return None
+    classes: list[set[str]] = []  # merge overlapping sets so that classes are disjoint
+    for chars in matched.values():
+        overlapping = [c for c in classes if c & chars]
+        merged = set(chars).union(*overlapping)
+        classes = [c for c in classes if not (c & chars)] + [merged]
+    branches = []
+    for chars in sorted(classes, key=lambda c: sorted(c)):
+        alternatives = []
+        for first, ignore_case, rest in members:
+            own = matched[(first, ignore_case)]
+            if not own <= chars:
+                continue
+            check = "" if own == chars else f"(?<={_alias_regex_char(first, ignore_case)})"
+            alternatives.append(check + (f"(?i:{rest})" if ignore_case and rest else rest))
+        branches.append("[" + "".join(re.escape(c) for c in sorted(chars)) + "](?:" + "|".join(alternatives) + ")")
+    return "|".join(branches)
+
+
+def _alias_regex_char(ch: str, ignore_case: bool) -> str:
+    return f"(?i:{re.escape(ch)})" if ignore_case else re.escape(ch)
+
+
+def _first_letter_sets(keys) -> dict[tuple[str, bool], frozenset[str]]:
+    """For each (character, ignore_case), every character its one-character pattern matches."""
+    folded = frozenset(ch for ch, ignore_case in keys if ignore_case)
+    variants = _case_variants(folded)
+    return {(ch, ic): (variants[ch] if ic else frozenset(ch)) for ch, ic in keys}
+
+
+@lru_cache(maxsize=64)
+def _case_variants(chars: frozenset[str]) -> dict[str, frozenset[str]]:
+    """What ``(?i:ch)`` matches for each ``ch``: one scan of all code points, then a check per candidate."""
+    if not chars:
+        return {}
+    candidates = set(re.findall("(?i:[" + "".join(re.escape(c) for c in sorted(chars)) + "])", _all_characters()))
+    return {ch: frozenset(x for x in candidates if re.fullmatch(_alias_regex_char(ch, True), x)) for ch in chars}
+
+
+@lru_cache(maxsize=1)
+def _all_characters() -> str:
+    return "".join(map(chr, range(sys.maxunicode + 1)))
 
 
 def _split_token(token: str) -> list[str]:
@@ -325,12 +555,10 @@ def _count(
     rows, keys = rows[keep], keys[keep]
     if rows.empty:
         return None
-    vectorizer = CountVectorizer(analyzer=tokenizer, dtype=np.int64)
-    try:
-        X = vectorizer.fit_transform(rows[text_col].fillna("").astype(str).tolist())
-    except ValueError:  # empty vocabulary: no text contains a term
+    counted = tokenizer._matrix(rows[text_col].fillna("").astype(str).tolist())
+    if counted is None:  # empty vocabulary: no text contains a term
         return None
-    terms = vectorizer.get_feature_names_out()
+    X, terms = counted
     group_codes, groups = pd.factorize(keys, sort=True)
     n_docs, n_groups = len(rows), len(groups)
     # Each (group, article) pair is one document for document frequency.

@@ -114,3 +114,26 @@ def test_seed_frames_cover_every_body_paragraph(seeds):
     # The Guardian's briefing reports casualties and prisoners: human interest shows there.
     guardian = shares.set_index(["outlet", "frame"]).loc[("The Guardian", "human_interest")]
     assert guardian["k"] >= 1
+
+
+def test_frame_hits_match_the_cue_regex_paragraph_by_paragraph():
+    table = pd.DataFrame({
+        "frame": ["security", "talks", "odd"],
+        "family": ["x", "x", "x"],
+        "definition": ["", "", ""],
+        "cues": ["security|security guarantee*|secur*|cease-fire|fire*", "talk*|peace talks|u.n.|talks", "war|post-war|’s"],
+    })
+    texts = [
+        "Security guarantees and securing security; the cease-fire held but fire and firewalls spread.",
+        "Peace talks, peace\ntalks and TALKS at the U.N. in post-war Europe; war’s end.",
+        "Software and warfare; the ally’s view. Nothing else.",
+        "Separator \x00 inside: security\x00guarantees, talks.",
+        "",
+    ]
+    hits = frames.frame_hits(paragraphs(texts, ["X"] * len(texts)), table)
+    for row in hits.itertuples():
+        text = texts[int(row.article_id[1:])].translate(frames._APOSTROPHES).lower()
+        cues = table.set_index("frame").loc[row.frame, "cues"]
+        found = frames.cue_regex(cues, ignore_case=False).findall(text)
+        assert row.hits == len(found)
+        assert row.cues == "|".join(sorted({" ".join(m.lower().split()) for m in found}))

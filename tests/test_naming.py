@@ -107,3 +107,16 @@ def test_seed_guardian_holds_liberating_in_scare_quotes(seeds):
     found = naming.scare_quotes(seeds.paragraphs)
     assert "liberating" in set(found.loc[found["outlet"] == "The Guardian", "term"])
     assert (found["n_words"] <= 3).all()
+
+
+@pytest.mark.parametrize("pattern", [
+    r"\bKyiv\b", r"(?i)\bwars?\b", r"\bKim\s+Jong-un\b", r"(?<![\w.])(?:USA|U\.S\.A\.)(?!\w)",
+    r"^Kyiv", r"\w+ev\b", r"Kyiv|Kiev", r"(?i)\bkiev\b", r"(?i)k", r"aa",
+])
+def test_counts_equal_str_count_for_any_pattern_shape(pattern):
+    texts = ["Kyiv, KYIV and kyiv; Kiev’s war, WARS, wartime", "Kim Jong-un and Kim  Jong-un; USA, U.S.A., xUSA",
+             "Kyiv\u212aiev", "aaaa aaa", "", "War: \u212a and k"]
+    table = pd.DataFrame({"concept": ["c"], "variant": ["v"], "pattern": [pattern]})
+    got = naming.naming_table(paragraphs(texts, list("ABCDEF")), pairs=table, include_scare_quotes=False)
+    want = pd.Series(texts).str.count(pattern)
+    assert got.set_index("outlet")["count"].reindex(list("ABCDEF")).tolist() == want.tolist()

@@ -1,6 +1,7 @@
 """Tests for analysis/terms.py: tokenizer, term tables, keyness (Fightin' Words), actor context."""
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -225,3 +226,61 @@ def test_seed_term_table_counts_only_body_text(seeds):
     body = seeds.paragraphs[seeds.paragraphs["kind"] == "body"]
     assert (table.groupby("group")["n_words"].first() == body.groupby("outlet")["n_words"].sum()).all()
     assert np.all(table["df"] <= table["n_articles"])
+
+
+# --- one-pass counting agrees with the tokenizer text by text ----------------
+
+TRICKY = [
+    "Trump’s talks with the US-Russia team, North Korea’s Kim Jong-un and the U.S.’s allies’ fears.",
+    "See state.gov or news.America.com; x.Russia and 2014.Ukraine, U.S.A. and USA, united states.",
+    "The \u212aim Jong Un meeting: \u212aIM JONG UN, kim jong-un; Türkiye, TURKEY and turkey’s “liberating”.",
+    "UN and un-named EU officials; the U.N. and E.U.; Donald J. Trump and Vladimir Putin’s envoy.",
+    "Secretary of State Rubio, peace talks. Long-range cease-fire plans; 11,000 troops in 2024, the 21st.",
+    "A text with the separator \x00 inside: North\x00Korea and peace\x00talks.",
+    "",
+    "   ",
+    "N. Korea, S. Korea and the Republic of Korea met the Democratic People’s Republic of Korea.",
+]
+
+
+def by_text_counts(texts, tokenizer):
+    """Reference: the tokenizer over each text, counted as CountVectorizer does."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(analyzer=tokenizer, dtype=np.int64)
+    X = vectorizer.fit_transform(texts)
+    return X, vectorizer.get_feature_names_out()
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 3), (2, 3)])
+@pytest.mark.parametrize("phrases", [None, "actors", {"North Korea": "north korea", "Kim": "kim", "US": "u.s."}])
+def test_one_pass_counting_matches_the_tokenizer_text_by_text(ngram_range, phrases):
+    from analysis.actors import load_actors
+
+    mapping = terms.actor_phrases(load_actors()) if phrases == "actors" else phrases
+    tokenizer = Tokenizer(phrases=mapping, ngram_range=ngram_range)
+    texts = TRICKY[:5] + TRICKY[6:]  # without the separator: the one-pass scan is used
+    for sample in (texts, TRICKY, TRICKY[::-1]):
+        X, names = tokenizer._matrix(sample)
+        want_X, want_names = by_text_counts(sample, tokenizer)
+        assert names.tolist() == want_names.tolist()
+        assert (X != want_X).nnz == 0 and X.dtype == want_X.dtype
+
+
+def test_phrase_groups_keep_case_rules_and_order():
+    # "US" (capitals only) and "United States" (any case) share a first letter; "U.S." wins over "U".
+    tokenizer = Tokenizer(phrases={"US": "usa", "United States": "usa", "U.S.": "usa", "U": "letter_u"}, stopwords=[])
+    text = "US us United States UNITED STATES U.S. U Us"
+    want = tokenizer(text)
+    assert want == ["usa", "us", "usa", "usa", "usa", "letter_u", "us"]
+    X, names = tokenizer._matrix([text])
+    assert dict(zip(names, X.toarray()[0])) == {"us": 2, "usa": 4, "letter_u": 1}
+
+
+def test_case_variants_are_what_ignorecase_matches():
+    everything = terms._all_characters()
+    chars = frozenset("aikstuzAKSÅéİı")
+    variants = terms._case_variants(chars)
+    for ch in chars:
+        assert variants[ch] == frozenset(re.findall(f"(?i:{re.escape(ch)})", everything))
+    assert variants["k"] == {"k", "K", "\u212a"}  # the Kelvin sign
