@@ -8,9 +8,11 @@ and CSV.
 
 Per-article results are cached by the article's content hash, its metadata,
 the versions of the methods and the hashes of everything they read (actor
-registry, frame dictionary, tone model, parameters). Rerunning after adding
-one article recomputes that article and the aggregates only; changing the
-registry changes every key, so nothing stale is ever reused.
+registry, tone model, parameters). Rerunning after adding one article
+recomputes that article and the aggregates only; changing the registry
+changes every key, so nothing stale is ever reused. Frame hits are found
+for the whole corpus on every run (one vectorised pass is cheaper than a
+call per article), so a changed frame dictionary needs no invalidation.
 """
 
 from __future__ import annotations
@@ -33,8 +35,11 @@ from .tone import mention_tone, summarize_tone
 __all__ = ["analyze", "write_tables", "default_cache_dir", "ANNOTATE_VERSION", "PER_ARTICLE"]
 
 # Part of every per-article cache key: bump it when annotation changes its output.
-ANNOTATE_VERSION = "annotate-1"
+ANNOTATE_VERSION = "annotate-2"
 PER_ARTICLE = ("mentions", "tone", "quotes", "stance", "frame_hits")
+# Cached per article; frame hits are not: one vectorised pass over the whole
+# corpus costs less than the fixed cost of a call per article.
+CACHED = ("mentions", "tone", "quotes", "stance")
 CACHE_ENV = "ANALYSIS_CACHE_DIR"
 
 
@@ -62,7 +67,8 @@ _STATE: dict = {}  # set before forking workers: they read it instead of receivi
 
 def _annotate(article_ids: list[str]) -> list[dict[str, pd.DataFrame]]:
     corpus, actors, frame_table, method = (_STATE[k] for k in ("corpus", "actors", "frames", "method"))
-    return [annotate_article(_subcorpus(corpus, a), actors, frame_table, method) for a in article_ids]
+    return [annotate_article(_subcorpus(corpus, a), actors, frame_table, method, with_frames=False)
+            for a in article_ids]
 
 
 def _subcorpus(corpus: Corpus, article_id: str) -> Corpus:
@@ -76,8 +82,12 @@ def _subcorpus(corpus: Corpus, article_id: str) -> Corpus:
     )
 
 
-def annotate_article(article: Corpus, actors: pd.DataFrame, frame_table: pd.DataFrame, method: str) -> dict:
+def annotate_article(article: Corpus, actors: pd.DataFrame, frame_table: pd.DataFrame, method: str,
+                     with_frames: bool = True) -> dict:
     """The per-article tables for a one-article ``Corpus``: see ``PER_ARTICLE``.
+
+    ``with_frames=False`` leaves out ``frame_hits`` (for a caller that finds
+    them for the whole corpus at once).
 
     Tone is scored for English articles only (the lexicons and the model are
     English); mentions, quotes and stance edges are kept for every language.
@@ -85,13 +95,15 @@ def annotate_article(article: Corpus, actors: pd.DataFrame, frame_table: pd.Data
     mentions = find_mentions(article, actors)
     english = bool((article.articles["language"] == "en").all())
     tone = mention_tone(mentions if english else mentions.iloc[0:0], article.sentences, method=method)
-    return {
+    tables = {
         "mentions": mentions,
         "tone": tone,
         "quotes": find_quotes(article, actors, mentions=mentions),
         "stance": find_stance(article, mentions),
-        "frame_hits": frames.frame_hits(article.paragraphs, frame_table),
     }
+    if with_frames:
+        tables["frame_hits"] = frames.frame_hits(article.paragraphs, frame_table)
+    return tables
 
 
 def _per_article(corpus: Corpus, actors, frame_table, method: str, params: dict, jobs: int,
@@ -99,7 +111,7 @@ def _per_article(corpus: Corpus, actors, frame_table, method: str, params: dict,
     ids = corpus.articles["article_id"].tolist()
     shared = {
         "version": [__version__, ANNOTATE_VERSION],
-        "actors": _STATE["actors_hash"], "frames": _STATE["frames_hash"],
+        "actors": _STATE["actors_hash"],  # frame hits are not cached, so the dictionary is not in the key
         "model": file_hash(targets.MODEL_PATH) if method == "model" else None,
         "method": method, "params": params,
     }
@@ -118,7 +130,9 @@ def _per_article(corpus: Corpus, actors, frame_table, method: str, params: dict,
             results[i] = result
             if cache is not None:
                 cache.put("annotate", keys[i], result)
-    return {name: _concat([r[name] for r in results]) for name in PER_ARTICLE}
+    tables = {name: _concat([r[name] for r in results]) for name in CACHED}
+    tables["frame_hits"] = frames.frame_hits(corpus.paragraphs, frame_table)
+    return tables
 
 
 def _chunks(items: list, jobs: int) -> list[list]:
@@ -184,7 +198,7 @@ def analyze(
     params: dict = {}  # per-article options would go here; min_n only shapes aggregates
     _STATE.update(
         corpus=corpus, actors=actor_table, frames=frame_dict, method=method,
-        actors_hash=_table_hash(actors), frames_hash=_table_hash(frame_table),
+        actors_hash=_table_hash(actors),
         index={
             "articles": {a: [i] for i, a in enumerate(corpus.articles["article_id"])},
             "paragraphs": corpus.paragraphs.groupby("article_id", sort=False).indices,

@@ -15,16 +15,22 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import load_corpus
+from .text import split_sentences
 
 __all__ = ["make_synthetic_corpus"]
 
 
-def make_synthetic_corpus(source, n: int, out, seed: int = 0, paragraphs_per_article: tuple[int, int] = (6, 18)) -> Path:
+def make_synthetic_corpus(source, n: int, out, seed: int = 0, paragraphs_per_article: tuple[int, int] = (6, 18),
+                          distinct_sentences: bool = False) -> Path:
     """Write ``n`` synthetic articles and an ``articles.csv`` to ``out``; return ``out``.
 
     Each article gets between ``paragraphs_per_article`` body paragraphs
     sampled from the source, in a random order, and the metadata of a random
     source article (with a date shifted by up to 60 days).
+
+    ``distinct_sentences`` starts every sentence with a unique tag word
+    ("Ref12x3x1"), so that no two sentences of the corpus are equal: a
+    benchmark then cannot profit from scoring a repeated sentence once.
     """
     src = load_corpus(source)
     body = src.paragraphs[src.paragraphs["kind"] == "body"]["text"].tolist()
@@ -40,7 +46,10 @@ def make_synthetic_corpus(source, n: int, out, seed: int = 0, paragraphs_per_art
         k = int(rng.integers(paragraphs_per_article[0], paragraphs_per_article[1] + 1))
         picks = rng.choice(len(body), size=min(k, len(body)), replace=False)
         name = f"syn_{i:0{width}d}.txt"
-        (out / name).write_text("\n\n".join(body[j] for j in picks) + "\n", encoding="utf-8")
+        paragraphs = [body[j] for j in picks]
+        if distinct_sentences:
+            paragraphs = [_tag_sentences(p, f"Ref{i}x{k}") for k, p in enumerate(paragraphs)]
+        (out / name).write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
         m = meta[int(rng.integers(len(meta)))]
         date = m["date"] + np.timedelta64(int(rng.integers(-60, 61)), "D") if m["date"] == m["date"] else None
         rows.append({
@@ -52,3 +61,8 @@ def make_synthetic_corpus(source, n: int, out, seed: int = 0, paragraphs_per_art
         writer.writeheader()
         writer.writerows(rows)
     return out
+
+
+def _tag_sentences(paragraph: str, tag: str) -> str:
+    spans = split_sentences(paragraph)
+    return " ".join(f"{tag}x{k} {paragraph[a:b]}" for k, (a, b) in enumerate(spans))

@@ -5,7 +5,7 @@
     python benchmarks/bench.py --folder path/to/corpus
 
 Builds deterministic corpora from seeds/ (paragraphs reshuffled across
-articles, see analysis.synthetic), times each stage in one process, the whole
+articles, every sentence tagged so none repeats; see analysis.synthetic), times each stage in one process, the whole
 ``analyze`` (no cache) with 1 and 2 worker processes in a fresh process each
 (with its peak memory), a rerun after adding one article (warm cache), and
 the floor: TextBlob plus VADER on the same body sentences with nothing else.
@@ -134,7 +134,8 @@ def main() -> None:
         return
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            folder = make_synthetic_corpus(SEEDS_DIR, n, Path(tmp) / f"synthetic_{n}")
+            # Distinct sentences: no stage may profit from scoring a repeated sentence once.
+            folder = make_synthetic_corpus(SEEDS_DIR, n, Path(tmp) / f"synthetic_{n}", distinct_sentences=True)
             bench(folder, f"synthetic corpus of {n:,} articles from seeds/")
 
 

@@ -66,3 +66,16 @@ def test_a_changed_registry_is_picked_up(folder, tmp_path):
     tables = analyze(folder, cache=cache, method=METHOD, actors=path)
     assert cache.hits == 5 and cache.misses == 5  # loading reused, every annotation redone
     assert "Kim Jin-ha" in set(tables["mentions"]["name"])
+
+
+def test_a_changed_frame_dictionary_keeps_the_annotations_and_changes_the_hits(folder, tmp_path):
+    analyze(folder, cache=Cache(tmp_path / "cache"), method=METHOD)
+    path = tmp_path / "my_frames.csv"
+    path.write_text("frame,family,definition,cues\nalaska,custom,Mentions of the summit venue.,alaska\n",
+                    encoding="utf-8")
+    cache = Cache(tmp_path / "cache")
+    tables = analyze(folder, cache=cache, method=METHOD, frame_table=path)
+    assert cache.hits == 10 and cache.misses == 0  # mentions and tone do not depend on frames
+    hits = tables["frame_hits"]
+    assert set(hits["frame"]) == {"alaska"}
+    assert hits.loc[hits["present"], "outlet"].nunique() >= 3
