@@ -76,12 +76,38 @@ def summarize(
     data = df.dropna(subset=[value])
     if data.empty:
         return pd.DataFrame(columns=columns)
-    rows = []
-    for key, group in data.groupby(keys, sort=True, observed=True):
-        key = key if isinstance(key, tuple) else (key,)
-        values = group[value].to_numpy(dtype=float)
-        low, high = bootstrap_ci(values, n_boot=n_boot, seed=seed)
-        rows.append(
-            (*key, value, int(values.size), float(values.mean()), low, high, values.size < min_n)
-        )
+    groups = data.groupby(keys, sort=True, observed=True)[value]
+    names = [k if isinstance(k, tuple) else (k,) for k in groups.groups.keys()]
+    samples = [np.asarray(v, dtype=float) for _, v in groups]
+    intervals = _intervals(samples, n_boot, seed)
+    rows = [
+        (*key, value, int(x.size), float(x.mean()), low, high, x.size < min_n)
+        for key, x, (low, high) in zip(names, samples, intervals)
+    ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _intervals(samples: list[np.ndarray], n_boot: int, seed: int) -> list[tuple[float, float]]:
+    """``bootstrap_ci`` of each sample, with the same results, batched by sample size.
+
+    ``bootstrap_ci`` draws the same resampling indices for every sample of a
+    given size (the generator is seeded afresh), so all samples of that size
+    can share one index matrix: thousands of small groups cost one draw,
+    and each interval is still computed exactly as ``bootstrap_ci`` would.
+    """
+    out: list[tuple[float, float] | None] = [None] * len(samples)
+    by_size: dict[int, list[int]] = {}
+    for i, x in enumerate(samples):
+        binary = x.size > 1 and np.isin(x, (0.0, 1.0)).all()
+        if x.size <= 1 or binary or x.size * n_boot > 2_000_000:
+            out[i] = bootstrap_ci(x, n_boot=n_boot, seed=seed)
+        else:
+            by_size.setdefault(x.size, []).append(i)
+    for size, members in by_size.items():
+        idx = np.random.default_rng(seed).integers(0, size, size=(n_boot, size))
+        alpha = (1.0 - 0.95) / 2.0  # as bootstrap_ci computes it
+        for i in members:
+            means = samples[i][idx].mean(axis=1)
+            low, high = np.quantile(means, [alpha, 1.0 - alpha])
+            out[i] = (float(low), float(high))
+    return out

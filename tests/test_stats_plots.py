@@ -58,3 +58,14 @@ def test_save_figure_writes_png_svg_and_csv(tmp_path):
     assert pd.read_csv(paths["csv"]).equals(data)
     assert paths["png"].read_bytes()[:4] == b"\x89PNG"
     plt.close(fig)
+
+
+def test_summarize_intervals_equal_bootstrap_ci_of_each_group():
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"g": rng.integers(0, 200, 1500), "v": rng.normal(size=1500)})
+    df.loc[df["g"] < 20, "v"] = rng.integers(0, 2, int((df["g"] < 20).sum()))  # some 0/1 groups
+    table = summarize(df, "g", "v", n_boot=500)
+    expected = [bootstrap_ci(group["v"], n_boot=500) for _, group in df.groupby("g")]
+    assert list(zip(table["ci_low"], table["ci_high"])) == expected
