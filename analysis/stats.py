@@ -76,9 +76,10 @@ def summarize(
     data = df.dropna(subset=[value])
     if data.empty:
         return pd.DataFrame(columns=columns)
-    groups = data.groupby(keys, sort=True, observed=True)[value]
-    names = [k if isinstance(k, tuple) else (k,) for k in groups.groups.keys()]
-    samples = [np.asarray(v, dtype=float) for _, v in groups]
+    names, samples = [], []
+    for key, values in data.groupby(keys, sort=True, observed=True)[value]:
+        names.append(key if isinstance(key, tuple) else (key,))
+        samples.append(np.asarray(values, dtype=float))
     intervals = _intervals(samples, n_boot, seed)
     rows = [
         (*key, value, int(x.size), float(x.mean()), low, high, x.size < min_n)
