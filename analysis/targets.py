@@ -37,6 +37,7 @@ import sys
 import time
 import zipfile
 import zlib
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -144,21 +145,64 @@ _CLAUSE_RE = re.compile(
 )
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    return _token_data(text)[0]
+
+
+@lru_cache(maxsize=16384)
+def _token_data(text: str):
+    """Tokens of ``text`` and, in parallel, their starts, ends and normalised forms.
+
+    Cached (bounded) because a sentence is tokenised for every target in it,
+    by :func:`target_context` and by the model features. Token starts and
+    ends are both strictly increasing (tokens never overlap), which lets
+    :func:`_clamp_words` bisect them.
+    """
+    toks, starts, ends, norm = [], [], [], []
+    for m in _TOKEN_RE.finditer(text):
+        tok = m.group()
+        s, e = m.span()
+        toks.append((tok, s, e))
+        starts.append(s)
+        ends.append(e)
+        norm.append(tok.lower().replace("’", "'"))
+    return tuple(toks), tuple(starts), tuple(ends), tuple(norm)
+
+
+@lru_cache(maxsize=16384)
+def _clause_cuts(text: str) -> tuple[tuple[int, int], ...]:
+    """``(start, end)`` of every clause-boundary match in ``text`` (cached, bounded)."""
+    return tuple(m.span() for m in _CLAUSE_RE.finditer(text))
+
+
+def _has_two_tokens(text: str) -> bool:
+    """``len(_tokens(text)) >= 2`` without tokenising (or caching) all of ``text``."""
+    it = _TOKEN_RE.finditer(text)
+    return next(it, None) is not None and next(it, None) is not None
 
 
 def _clamp_words(
     text: str, start: int, end: int, lo: int, hi: int, n_words: int
 ) -> tuple[int, int]:
     """Shrink [lo, hi) to at most ``n_words`` tokens either side of the mention."""
-    toks = _tokens(text)
-    left = [t for t in toks if lo <= t[1] and t[2] <= start]
-    right = [t for t in toks if t[1] >= end and t[2] <= hi]
-    if len(left) > n_words:
-        lo = left[-n_words][1]
-    if len(right) > n_words:
-        hi = right[n_words - 1][2]
+    toks, starts, ends, _ = _token_data(text)
+    if n_words < 1:  # degenerate caps: keep the literal list semantics
+        left = [t for t in toks if lo <= t[1] and t[2] <= start]
+        right = [t for t in toks if t[1] >= end and t[2] <= hi]
+        if len(left) > n_words:
+            lo = left[-n_words][1]
+        if len(right) > n_words:
+            hi = right[n_words - 1][2]
+        return lo, hi
+    # Left tokens (lo <= s and e <= start) are the index range [i0, i1), right
+    # tokens (s >= end and e <= hi) the range [j0, j1): starts and ends both
+    # increase, so each condition selects a prefix or a suffix.
+    i0, i1 = bisect_left(starts, lo), bisect_right(ends, start)
+    if i1 - i0 > n_words:
+        lo = starts[i1 - n_words]
+    j0, j1 = bisect_left(starts, end), bisect_right(ends, hi)
+    if j1 - j0 > n_words:
+        hi = ends[j0 + n_words - 1]
     return lo, hi
 
 
@@ -182,17 +226,13 @@ def target_context(
     >>> s[slice(*target_context(s, 27, 36, [(0, 5)]))]
     'Zelenskyy rejected it'
     """
-    cuts = [
-        (m.start(), m.end())
-        for m in _CLAUSE_RE.finditer(text)
-        if m.end() <= start or m.start() >= end
-    ]
+    cuts = [(s, e) for s, e in _clause_cuts(text) if e <= start or s >= end]
     lo, hi = _span_between(cuts, start, end, len(text))
     others = [(s, e) for s, e in other_spans if e <= start or s >= end]
     if others:
         olo, ohi = _span_between(others, start, end, len(text))
         olo, ohi = max(lo, olo), min(hi, ohi)
-        if len(_tokens(text[olo:start] + " " + text[end:ohi])) >= 2:
+        if _has_two_tokens(text[olo:start] + " " + text[end:ohi]):
             lo, hi = olo, ohi
     lo, hi = _clamp_words(text, start, end, lo, hi, n_words)
     # Trim whitespace and connective punctuation left over at the cut points.
@@ -318,27 +358,67 @@ def _masked_tokens(text: str, start: int, end: int, others) -> tuple[list[str], 
     Returns the tokens and the index of ``TARGET``. Masking keeps the model
     from learning who an actor is (a prior on names) instead of what is said.
     """
+    _, starts, ends, norm = _token_data(text)
+    return _mask_range(starts, ends, norm, 0, len(starts), start, end, others)
+
+
+def _mask_range(starts, ends, norm, a: int, b: int, start: int, end: int, others):
+    """:func:`_masked_tokens` over the tokens ``a:b`` of a tokenised text."""
+    starts, ends, norm = starts[a:b], ends[a:b], norm[a:b]
     out: list[str] = []
     t_idx = -1
     masked_other = None
-    for tok, s, e in _tokens(text):
+    for s, e, tok in zip(starts, ends, norm):
         if s < end and e > start:
             if t_idx < 0:
                 t_idx = len(out)
                 out.append("TARGET")
             continue
-        span = next((o for o in others if s < o[1] and e > o[0]), None)
+        span = None
+        for o in others:
+            if s < o[1] and e > o[0]:
+                span = o
+                break
         if span is not None:
             if span != masked_other:
                 out.append("OTHER")
                 masked_other = span
             continue
         masked_other = None
-        out.append(tok.lower().replace("’", "'"))
+        out.append(tok)
     if t_idx < 0:  # empty or whitespace-only mention: anchor at its position
-        t_idx = sum(1 for _, s, _ in _tokens(text) if s < start)
+        t_idx = sum(1 for s in starts if s < start)
         out.insert(t_idx, "TARGET")
     return out, t_idx
+
+
+def _context_masked_tokens(text: str, start: int, end: int, others, lo: int, hi: int) -> list[str]:
+    """``_masked_tokens(text[lo:hi], ...)`` of the clause, other spans inside it only.
+
+    When no token of ``text`` straddles ``lo`` or ``hi``, tokenising the slice
+    gives exactly the tokens of ``text`` that lie inside ``[lo, hi)`` (every
+    non-space character belongs to a token, and a token match never depends
+    on characters past its end but the next two), so those are reused,
+    unshifted: masking only compares offsets, which a shift does not change.
+    """
+    _, starts, ends, norm = _token_data(text)
+    if lo <= hi and not _straddles(starts, ends, lo) and not _straddles(starts, ends, hi):
+        inside = [(s, e) for s, e in others if lo <= s and e <= hi]
+        a, b = bisect_left(starts, lo), bisect_right(ends, hi)
+        return _mask_range(starts, ends, norm, a, max(a, b), start, end, inside)[0]
+    toks, _ = _masked_tokens(
+        text[lo:hi],
+        start - lo,
+        end - lo,
+        [(s - lo, e - lo) for s, e in others if lo <= s and e <= hi],
+    )
+    return toks
+
+
+def _straddles(starts, ends, pos: int) -> bool:
+    """Whether a token runs across offset ``pos`` (starts before it, ends after it)."""
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and starts[i] < pos < ends[i]
 
 
 def _mark_negation(tokens: list[str]) -> list[str]:
@@ -389,12 +469,7 @@ def target_features(
     names += ["L:" + w for w in left] + ["R:" + w for w in right]
     names += _ngrams(left + ["TARGET"] + right, 3, "W:")
     lo, hi = target_context(text, start, end, others, cfg["context_words"])
-    ctx_toks, _ = _masked_tokens(
-        text[lo:hi],
-        start - lo,
-        end - lo,
-        [(s - lo, e - lo) for s, e in others if lo <= s and e <= hi],
-    )
+    ctx_toks = _context_masked_tokens(text, start, end, others, lo, hi)
     names += _ngrams(ctx_toks, 2, "C:")
     names += _ngrams(toks, cfg["sentence_ngrams"], "S:")
     numeric = np.concatenate(
@@ -412,8 +487,12 @@ def _hash_rows(rows: list[list[str]], n_bits: int) -> sp.csr_matrix:
     """Binary hashed bag of feature strings (CRC32: stable across versions and platforms)."""
     mask = (1 << n_bits) - 1
     indptr, indices = [0], []
+    memo: dict[str, int] = {}  # each distinct feature string is hashed once
+    crc32 = zlib.crc32
     for names in rows:
-        cols = {zlib.crc32(n.encode("utf-8")) & mask for n in names}
+        for n in set(names).difference(memo):
+            memo[n] = crc32(n.encode("utf-8")) & mask
+        cols = set(map(memo.__getitem__, names))
         indices.extend(sorted(cols))
         indptr.append(len(indices))
     data = np.ones(len(indices), dtype=np.float64)
@@ -685,6 +764,8 @@ def _evaluate_df(df: pd.DataFrame, method: str, model: dict | None = None) -> tu
     if method == "model" and model is None:
         model = load_light_model()
     _lexicon.cache_clear()
+    _token_data.cache_clear()
+    _clause_cuts.cache_clear()
     t0 = time.perf_counter()
     scored = score_targets(df, method=method, model=model)
     seconds = time.perf_counter() - t0

@@ -161,3 +161,92 @@ def test_cli_missing_file_exits_2(tmp_path, capsys):
     assert T.evaluate_targets_cli(str(tmp_path / "nope.jsonl"), "window") == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------
+# Fast paths of the model features agree with their literal definitions
+# --------------------------------------------------------------------------
+
+_TRICKY = [
+    SENT,
+    "Merkel said: the deal's terms aren't fair - but Macron, who’d signed it, disagreed.",
+    "rock’n’roll's end x' y ab'c'd é café über -- “quoted” (aside); Putin’s plan? Yes!",
+    "   leading and trailing spaces   ",
+    "",
+]
+
+
+def _literal_clamp(text, start, end, lo, hi, n_words):
+    toks = [(m.group(), m.start(), m.end()) for m in T._TOKEN_RE.finditer(text)]
+    left = [t for t in toks if lo <= t[1] and t[2] <= start]
+    right = [t for t in toks if t[1] >= end and t[2] <= hi]
+    if len(left) > n_words:
+        lo = left[-n_words][1]
+    if len(right) > n_words:
+        hi = right[n_words - 1][2]
+    return lo, hi
+
+
+def test_cached_tokens_match_the_regex():
+    for text in _TRICKY:
+        expected = [(m.group(), m.start(), m.end()) for m in T._TOKEN_RE.finditer(text)]
+        assert list(T._tokens(text)) == expected
+        assert list(T._tokens(text)) == expected  # second call: from the cache
+
+
+def test_clamp_words_bisect_matches_literal_definition():
+    rng = np.random.default_rng(0)
+    for text in _TRICKY:
+        n = len(text)
+        for _ in range(300):
+            start = int(rng.integers(0, n + 1))
+            end = int(rng.integers(start, n + 1))
+            lo = int(rng.integers(0, start + 1))
+            hi = int(rng.integers(end, n + 1))
+            for n_words in (0, 1, 2, 3, 12):
+                assert T._clamp_words(text, start, end, lo, hi, n_words) == _literal_clamp(
+                    text, start, end, lo, hi, n_words
+                )
+
+
+def test_clause_tokens_reused_from_sentence_match_tokenising_the_slice():
+    rng = np.random.default_rng(1)
+    for text in _TRICKY:
+        n = len(text)
+        for _ in range(400):
+            start = int(rng.integers(0, n + 1))
+            end = int(rng.integers(start, min(n, start + 12) + 1))
+            lo = int(rng.integers(0, start + 1))
+            hi = int(rng.integers(end, n + 1))
+            others = sorted(
+                {(int(s), int(s) + int(rng.integers(0, 8))) for s in rng.integers(0, n + 1, 3)}
+            )
+            expected, _ = T._masked_tokens(
+                text[lo:hi],
+                start - lo,
+                end - lo,
+                [(s - lo, e - lo) for s, e in others if lo <= s and e <= hi],
+            )
+            assert T._context_masked_tokens(text, start, end, others, lo, hi) == expected
+
+
+def test_hash_rows_memo_matches_crc32_per_string():
+    import zlib
+
+    rows = [["BIAS", "S:a", "S:a b", "W:é"], ["BIAS", "S:a"], [], ["C:x", "C:x"]]
+    mask = (1 << 10) - 1
+    X = T._hash_rows(rows, 10)
+    for i, names in enumerate(rows):
+        expected = sorted({zlib.crc32(n.encode("utf-8")) & mask for n in names})
+        assert X.indices[X.indptr[i] : X.indptr[i + 1]].tolist() == expected
+
+
+def test_model_scores_do_not_depend_on_token_caches():
+    df = pd.DataFrame(
+        {"text": [SENT, SENT, _TRICKY[1]], "start": [0, 27, 0], "end": [5, 36, 6]}
+    )
+    first = T.score_targets(df, method="model")
+    T._token_data.cache_clear()
+    T._clause_cuts.cache_clear()
+    pd.testing.assert_frame_equal(T.score_targets(df, method="model"), first, check_exact=True)
+    pd.testing.assert_frame_equal(T.score_targets(df, method="model"), first, check_exact=True)
