@@ -53,3 +53,32 @@ def test_check_on_a_file_instead_of_a_folder_exits_2(tmp_path):
     f.write_text("Russia")
     result = run_cli("check", f)
     assert result.returncode == 2 and "not a folder" in result.stderr
+
+
+def test_run_on_a_new_folder_writes_a_complete_output_folder(tmp_path):
+    import json
+    import shutil
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS_DIR, folder)
+    out = tmp_path / "out"
+    result = run_cli("run", folder, "--out", out, "--notebooks", "01", "05")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (out / "tables" / "mentions.parquet").is_file() and (out / "tables" / "tone_by_outlet.csv").is_file()
+    assert sorted(p.name for p in (out / "notebooks").iterdir()) == ["01_corpus_overview.ipynb", "05_briefing.ipynb"]
+    assert (out / "html" / "05_briefing.html").stat().st_size > 10_000
+    assert (out / "figures" / "01_articles_per_outlet.png").is_file()
+    assert (out / "figures" / "05_tone_top_actors.svg").is_file()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["corpus"]["articles"]) == 5
+    assert {"actors.csv", "frames.csv", "target_model.npz"} <= set(manifest["data_files"])
+    assert manifest["dependencies"]["textblob"] and manifest["dependencies"]["vaderSentiment"]
+    executed = json.loads((out / "notebooks" / "01_corpus_overview.ipynb").read_text(encoding="utf-8"))
+    injected = [c for c in executed["cells"] if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    assert injected and str(folder) in "".join(injected[0]["source"])  # ran on the new folder, not the seeds
+
+
+def test_run_on_an_unusable_folder_exits_2_before_any_notebook(tmp_path):
+    result = run_cli("run", tmp_path / "missing", "--out", tmp_path / "out")
+    assert result.returncode == 2 and "does not exist" in result.stderr
+    assert not (tmp_path / "out" / "notebooks").exists()
