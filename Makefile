@@ -7,6 +7,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 CORPUS ?= seeds
 OUT    ?= .
+JOBS   ?= 2
 
 .PHONY: all run test check clean
 
@@ -25,7 +26,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/python -m analysis run $(CORPUS) --out $(OUT)
+	$(BIN)/python -m analysis run $(CORPUS) --out $(OUT) --jobs $(JOBS)
 
 check: $(VENV)/.installed
 	$(BIN)/python -m analysis check $(CORPUS)
