@@ -21,8 +21,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# The tests also prove the optional transformer pipeline on a tiny slice, so they
+# install its extra (torch 2.13.0 CPU, ~1 GB in the venv).
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,transformer]"
 	touch $@
 
 run: $(VENV)/.installed

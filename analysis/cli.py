@@ -50,9 +50,19 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("evaluate-targets", help="score a NewsMTSC-format file of targets against its labels")
     p.add_argument("file")
-    p.add_argument("--method", default=None, choices=("textblob", "vader", "window", "model"),
-                   help="scoring method (default: model, the best installed)")
+    p.add_argument("--method", default=None, choices=("textblob", "vader", "window", "model", "transformer"),
+                   help="scoring method (default: model; transformer needs its extra and a trained model)")
+    p.add_argument("--model-dir", default=None, help="trained transformer folder (default: models/transformer/)")
     p.set_defaults(func=cmd_evaluate_targets)
+
+    p = sub.add_parser("train-targets-transformer",
+                       help='fine-tune the optional transformer model (needs pip install -e ".[transformer]")')
+    p.add_argument("--train", default=None, help="NewsMTSC train.jsonl (default: the copy in data/newsmtsc)")
+    p.add_argument("--out", default=None, help="model folder to write (default: models/transformer/)")
+    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--limit", type=int, default=None, help="use only the first N training targets")
+    p.add_argument("--threads", type=int, default=2)
+    p.set_defaults(func=cmd_train_transformer)
 
     p = sub.add_parser("train-targets-light", help="refit the shipped light target-sentiment model")
     p.add_argument("--train", default=None, help="NewsMTSC train.jsonl (default: the copy in data/newsmtsc)")
@@ -207,9 +217,21 @@ def _seeds() -> Path:
 
 
 def cmd_evaluate_targets(args) -> int:
+    if args.method == "transformer":
+        from . import transformer
+
+        return transformer.evaluate_transformer_cli(args.file, args.model_dir)
     from . import targets
 
     return targets.evaluate_targets_cli(args.file, args.method or targets.DEFAULT_METHOD)
+
+
+def cmd_train_transformer(args) -> int:
+    from . import transformer
+    from .config import EVAL_DIR
+
+    train = args.train or str(EVAL_DIR / "train.jsonl")
+    return transformer.train_cli(train, args.out, args.epochs, args.limit, threads=args.threads)
 
 
 def cmd_train_light(args) -> int:

