@@ -682,6 +682,20 @@ def _save_model(model: dict, out_path) -> None:
 # --------------------------------------------------------------------------
 
 
+def with_probabilities(out: pd.DataFrame, proba: np.ndarray) -> pd.DataFrame:
+    """Add ``p_neg``, ``p_neu``, ``p_pos``, ``target_label`` and ``target_score`` from class probabilities.
+
+    ``proba`` has one row per row of ``out`` and columns in ``LABELS`` order
+    (negative, neutral, positive). Shared by every probabilistic method.
+    """
+    out["p_neg"], out["p_neu"], out["p_pos"] = proba[:, 0], proba[:, 1], proba[:, 2]
+    out["target_label"] = (
+        np.asarray(LABELS, dtype=np.int64)[proba.argmax(axis=1)] if len(out) else np.zeros(0, np.int64)
+    )
+    out["target_score"] = proba[:, 2] - proba[:, 0]
+    return out
+
+
 def score_targets(
     df: pd.DataFrame,
     text_col: str = "text",
@@ -733,14 +747,7 @@ def score_targets(
             texts, starts, ends, others, model["config"], model["num_mean"], model["num_scale"]
         )
         proba = _predict_proba(model, X) if len(texts) else np.zeros((0, 3))
-        out["p_neg"], out["p_neu"], out["p_pos"] = proba[:, 0], proba[:, 1], proba[:, 2]
-        out["target_label"] = (
-            np.asarray(LABELS, dtype=np.int64)[proba.argmax(axis=1)]
-            if len(texts)
-            else np.zeros(0, np.int64)
-        )
-        out["target_score"] = proba[:, 2] - proba[:, 0]
-        return out
+        return with_probabilities(out, proba)
     scores = np.array(
         [
             _lexicon_score(method, t, int(s), int(e), o)

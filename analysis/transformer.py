@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from .config import PROJECT_DIR
-from .targets import LABELS, _one_line, read_newsmtsc
+from .targets import LABELS, _one_line, read_newsmtsc, with_probabilities
 
 __all__ = [
     "MARKERS",
@@ -599,14 +599,7 @@ def score_targets_transformer(
         batch_size,
         threads,
     )
-    out["p_neg"], out["p_neu"], out["p_pos"] = proba[:, 0], proba[:, 1], proba[:, 2]
-    out["target_label"] = (
-        np.asarray(LABELS, dtype=np.int64)[proba.argmax(axis=1)]
-        if len(out)
-        else np.zeros(0, np.int64)
-    )
-    out["target_score"] = proba[:, 2] - proba[:, 0]
-    return out
+    return with_probabilities(out, proba)
 
 
 # --------------------------------------------------------------------------
