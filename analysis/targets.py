@@ -682,6 +682,27 @@ def _save_model(model: dict, out_path) -> None:
 # --------------------------------------------------------------------------
 
 
+def validation(method: str = DEFAULT_METHOD, folder=None) -> pd.DataFrame:
+    """How ``method`` scores on the NewsMTSC dev files: one row per file.
+
+    Columns ``dev set`` (file stem), ``method``, ``n``, ``macro_f1``,
+    ``accuracy``. ``folder`` defaults to the project's ``data/newsmtsc``.
+    The notebooks print this beside every tone figure.
+    """
+    from .config import EVAL_DIR
+
+    rows = []
+    for path in sorted(Path(folder or EVAL_DIR).glob("*_dev.jsonl")):
+        metrics = evaluate_targets(path, method)[1]
+        rows.append({"dev set": path.stem, **{k: metrics[k] for k in ("method", "n", "macro_f1", "accuracy")}})
+    return pd.DataFrame(rows, columns=["dev set", "method", "n", "macro_f1", "accuracy"])
+
+
+def validation_line(table: pd.DataFrame) -> str:
+    """``"mt_dev 0.62, rw_dev 0.67"``: the macro-F1 of a ``validation`` table, for a figure's source line."""
+    return ", ".join(f"{name} {f1:.2f}" for name, f1 in zip(table["dev set"], table["macro_f1"]))
+
+
 def with_probabilities(out: pd.DataFrame, proba: np.ndarray) -> pd.DataFrame:
     """Add ``p_neg``, ``p_neu``, ``p_pos``, ``target_label`` and ``target_score`` from class probabilities.
 

@@ -250,3 +250,11 @@ def test_model_scores_do_not_depend_on_token_caches():
     T._clause_cuts.cache_clear()
     pd.testing.assert_frame_equal(T.score_targets(df, method="model"), first, check_exact=True)
     pd.testing.assert_frame_equal(T.score_targets(df, method="model"), first, check_exact=True)
+
+
+def test_validation_table_and_line_match_evaluate_targets():
+    table = T.validation("vader")
+    assert list(table["dev set"]) == ["mt_dev", "rw_dev"]
+    rw = T.evaluate_targets(DATA / "rw_dev.jsonl", "vader")[1]
+    assert table.set_index("dev set").loc["rw_dev", "macro_f1"] == rw["macro_f1"]
+    assert T.validation_line(table) == f"mt_dev {table['macro_f1'][0]:.2f}, rw_dev {rw['macro_f1']:.2f}"
