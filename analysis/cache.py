@@ -4,9 +4,18 @@ Per-article work (reading and splitting a file, finding mentions, scoring
 tone, …) depends only on the article's bytes, its metadata, the method's
 version and its inputs (registry, dictionaries, parameters). ``key(...)``
 hashes all of those into one string, so a changed input simply misses the
-cache; nothing needs to be invalidated by hand. Entries are pickles under
-``folder/<stage>/<ab>/<key>.pkl``, written atomically so an interrupted run
-never leaves a half-written entry.
+cache; nothing needs to be invalidated by hand.
+
+Entries are stored in *segments*: one run writes the articles it computed as
+one file, ``folder/<stage>/<segment>.pkl``, next to ``<segment>.keys`` (the
+article keys it holds, one per line). A rerun reads the small key lists,
+then only the segments that hold keys it needs. Per-article tables are
+stored concatenated, with a ``_key`` column, so reading 10,000 articles back
+is a handful of unpickles rather than 10,000 small ones; the cache is still
+per article: adding one article to a corpus computes and writes one article.
+Files are written atomically, so an interrupted run never leaves a half
+entry, and a segment that cannot be read counts as missing. When a stage
+has more than ``MAX_SEGMENTS`` segments they are merged into one.
 """
 
 from __future__ import annotations
@@ -16,9 +25,16 @@ import json
 import os
 import pickle
 import tempfile
+import uuid
 from pathlib import Path
 
-__all__ = ["Cache", "key", "file_hash"]
+import pandas as pd
+
+__all__ = ["Cache", "key", "file_hash", "KEY_COLUMN", "MAX_SEGMENTS"]
+
+KEY_COLUMN = "_key"
+MAX_SEGMENTS = 16
+_READ_ERRORS = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError)
 
 
 def key(*parts) -> str:
@@ -37,32 +53,129 @@ def file_hash(path) -> str:
 
 
 class Cache:
-    """Pickled values by stage and key; ``hits`` and ``misses`` count lookups."""
+    """Per-article values by stage and key; ``hits`` and ``misses`` count articles looked up.
+
+    Two kinds of value: objects (``get_many``/``put_many``, e.g. a loaded
+    file) and tables (``get_tables``/``put_tables``: a dict of DataFrames
+    whose rows carry the article's key in ``_key``).
+    """
 
     def __init__(self, folder):
         self.folder = Path(folder)
         self.hits = 0
         self.misses = 0
 
-    def _path(self, stage: str, k: str) -> Path:
-        return self.folder / stage / k[:2] / f"{k}.pkl"
+    # ----------------------------------------------------------------- objects
 
-    def get(self, stage: str, k: str):
-        """The stored value, or None (a miss)."""
-        path = self._path(stage, k)
-        try:
-            with open(path, "rb") as fh:
-                value = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            self.misses += 1
-            return None
-        self.hits += 1
-        return value
+    def get_many(self, stage: str, keys: list[str]) -> dict:
+        """``{key: value}`` for the ``keys`` that are stored."""
+        found: dict = {}
+        for payload, wanted in self._segments(stage, set(keys)):
+            found.update((k, payload[k]) for k in wanted if k in payload)
+        self._count(len(keys), len(found))
+        return found
 
-    def put(self, stage: str, k: str, value) -> None:
-        path = self._path(stage, k)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+    def put_many(self, stage: str, values: dict) -> None:
+        """Store ``{key: value}`` as one segment."""
+        if values:
+            self._write(stage, list(values), dict(values))
+
+    # ----------------------------------------------------------------- tables
+
+    def get_tables(self, stage: str, keys: list[str]) -> tuple[dict[str, pd.DataFrame], set[str]]:
+        """The stored rows of each table whose ``_key`` is in ``keys`` (the column dropped), and the keys found."""
+        parts: dict[str, list[pd.DataFrame]] = {}
+        found: set[str] = set()
+        for payload, wanted in self._segments(stage, set(keys)):
+            for name, table in payload.items():
+                rows = table[KEY_COLUMN].isin(wanted)
+                parts.setdefault(name, []).append(table[rows] if not rows.all() else table)
+            found |= wanted
+        self._count(len(keys), len(found))
+        tables = {name: pd.concat(p, ignore_index=True) if len(p) > 1 else p[0].reset_index(drop=True)
+                  for name, p in parts.items()}
+        return tables, found
+
+    def put_tables(self, stage: str, keys: list[str], tables: dict[str, pd.DataFrame]) -> None:
+        """Store the tables of the articles ``keys`` (every row has its article's ``_key``) as one segment."""
+        if keys:
+            self._write(stage, keys, tables)
+
+    # ----------------------------------------------------------------- segments
+
+    def _count(self, wanted: int, found: int) -> None:
+        self.hits += found
+        self.misses += wanted - found
+
+    def _segments(self, stage: str, needed: set[str]):
+        """``(payload, keys wanted from it)`` for each readable segment holding needed keys, each key once."""
+        folder = self.folder / stage
+        if not needed or not folder.is_dir():
+            return
+        for keys_file in sorted(folder.glob("*.keys")):
+            try:
+                held = set(keys_file.read_text(encoding="ascii").split())
+            except (OSError, ValueError):
+                continue
+            wanted = held & needed
+            if not wanted:
+                continue
+            try:
+                with open(keys_file.with_suffix(".pkl"), "rb") as fh:
+                    payload = pickle.load(fh)
+            except _READ_ERRORS:
+                continue
+            needed -= wanted
+            yield payload, wanted
+            if not needed:
+                return
+
+    def _write(self, stage: str, keys: list[str], payload) -> None:
+        folder = self.folder / stage
+        folder.mkdir(parents=True, exist_ok=True)
+        name = uuid.uuid4().hex
+        _atomic(folder / f"{name}.pkl", pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        _atomic(folder / f"{name}.keys", "\n".join(keys).encode("ascii"))  # last: a segment exists once listed
+        if len(list(folder.glob("*.keys"))) > MAX_SEGMENTS:
+            self._merge(stage)
+
+    def _merge(self, stage: str) -> None:
+        """Merge every segment of ``stage`` into one (the first copy of a key wins)."""
+        folder = self.folder / stage
+        olds = sorted(folder.glob("*.keys"))
+        keys: list[str] = []
+        seen: set[str] = set()
+        merged: dict | None = None
+        tables: dict[str, list[pd.DataFrame]] = {}
+        for keys_file in olds:
+            try:
+                held = [k for k in keys_file.read_text(encoding="ascii").split() if k not in seen]
+                with open(keys_file.with_suffix(".pkl"), "rb") as fh:
+                    payload = pickle.load(fh)
+            except _READ_ERRORS:
+                continue
+            seen.update(held)
+            keys += held
+            if payload and all(isinstance(v, pd.DataFrame) and KEY_COLUMN in v for v in payload.values()):
+                for name, table in payload.items():
+                    tables.setdefault(name, []).append(table[table[KEY_COLUMN].isin(set(held))])
+            else:
+                merged = merged or {}
+                merged.update((k, payload[k]) for k in held if k in payload)
+        if tables:
+            merged = {name: pd.concat(parts, ignore_index=True) for name, parts in tables.items()}
+        if merged is None:
+            return
+        name = uuid.uuid4().hex
+        _atomic(folder / f"{name}.pkl", pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
+        _atomic(folder / f"{name}.keys", "\n".join(keys).encode("ascii"))
+        for keys_file in olds:  # keys first: a segment is never listed without its data
+            for path in (keys_file, keys_file.with_suffix(".pkl")):
+                path.unlink(missing_ok=True)
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)

@@ -362,12 +362,13 @@ def _load_articles(folder: Path, files: list[str], metas: list[dict], jobs: int,
     keys: list[str] = []
     if cache is not None:
         keys = [cache_key(LOADER_VERSION, rel, file_hash(path), meta) for path, rel, meta in tasks]
-        results = [cache.get("load", k) for k in keys]
+        stored = cache.get_many("load", keys)
+        results = [stored.get(k) for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]
     for i, art in zip(todo, parallel_map(load_article, [tasks[i] for i in todo], jobs)):
         results[i] = art
-        if cache is not None:
-            cache.put("load", keys[i], art)
+    if cache is not None and todo:
+        cache.put_many("load", {keys[i]: results[i] for i in todo})
     return results
 
 
