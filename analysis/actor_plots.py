@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .plots import PALETTE, outlet_colors
+from .plots import MAX_BARS, PALETTE, outlet_colors
 
 __all__ = ["count_heatmap", "lexicon_scatter", "quoted_bars", "stance_heatmap", "tone_heatmap"]
 
@@ -108,17 +108,22 @@ def stance_heatmap(stance_summary: pd.DataFrame, holder: str = "holder_name", ta
     return fig
 
 
-def quoted_bars(quoted: pd.DataFrame, by: str = "outlet", value: str = "n_quotes"):
-    """Who is quoted: horizontal bars of quotations per speaker, one colour per outlet (``quoted_speakers`` output)."""
+def quoted_bars(quoted: pd.DataFrame, by: str = "outlet", value: str = "n_quotes", max_bars: int = MAX_BARS):
+    """Who is quoted: horizontal bars of quotations per speaker, one colour per outlet (``quoted_speakers`` output).
+
+    At most ``max_bars`` speakers, the most quoted; the axis says when some are left out.
+    """
     table = quoted.pivot_table(index="speaker", columns=by, values=value, aggfunc="sum", fill_value=0)
-    table = table.loc[table.sum(axis=1).sort_values(kind="stable").index]
+    n_speakers = len(table)
+    table = table.loc[table.sum(axis=1).sort_values(kind="stable").index[-max_bars:]]
     colors = outlet_colors(table.columns)
     fig, ax = plt.subplots(figsize=(9, 1 + 0.35 * len(table)))
     left = np.zeros(len(table))
     for outlet in table.columns:
         ax.barh(table.index, table[outlet], left=left, color=colors[str(outlet)], label=str(outlet))
         left += table[outlet].to_numpy()
-    ax.set_xlabel(value.replace("_", " "))
+    label = value.replace("_", " ")
+    ax.set_xlabel(label if len(table) == n_speakers else f"{label} ({len(table)} most quoted of {n_speakers} speakers)")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right", fontsize=9)
     return fig

@@ -151,8 +151,17 @@ def article_timeline(articles: pd.DataFrame, colors: dict[str, str]):
     return fig
 
 
-def length_bars(lengths: pd.DataFrame, colors: dict[str, str]):
-    """Body words per article, one bar each, coloured by outlet and labelled with the count."""
+MAX_BARS = 30  # more bars than this do not read on a slide (and take seconds to draw)
+
+
+def length_bars(lengths: pd.DataFrame, colors: dict[str, str], max_bars: int = MAX_BARS):
+    """Body words per article, one bar each, coloured by outlet and labelled with the count.
+
+    With more than ``max_bars`` articles, one box per outlet instead (median,
+    quartiles, the 5th to 95th percentile as whiskers, n beside each box).
+    """
+    if len(lengths) > max_bars:
+        return _length_boxes(lengths, colors)
     ordered = lengths.sort_values("n_words")
     fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(ordered)))
     labels = ordered["article_id"] + " (" + ordered["outlet"] + ")"
@@ -163,15 +172,38 @@ def length_bars(lengths: pd.DataFrame, colors: dict[str, str]):
     return fig
 
 
-def kind_bars(kinds: pd.DataFrame):
-    """Paragraphs per article, stacked by kind (body first)."""
+def _length_boxes(lengths: pd.DataFrame, colors: dict[str, str]):
+    groups = lengths.groupby("outlet")["n_words"]
+    outlets = groups.median().sort_values(kind="stable").index.tolist()
+    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.6 * len(outlets)))
+    boxes = ax.boxplot([groups.get_group(o).to_numpy() for o in outlets], orientation="horizontal", whis=(5, 95),
+                       patch_artist=True, showfliers=False, widths=0.6)
+    for patch, outlet in zip(boxes["boxes"], outlets):
+        patch.set(facecolor=colors.get(outlet), alpha=0.8)
+    ax.set_yticks(range(1, len(outlets) + 1), [f"{o} (n={groups.size()[o]})" for o in outlets])
+    ax.set_xlabel("words in body paragraphs per article")
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def kind_bars(kinds: pd.DataFrame, max_bars: int = MAX_BARS):
+    """Paragraphs per article, stacked by kind (body first).
+
+    With more than ``max_bars`` articles, the ``max_bars`` with the most
+    non-body paragraphs (the ones worth checking), and the axis says so.
+    """
     cols = [c for c in kinds.columns if c not in ("article_id", "total")]
-    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(kinds)))
-    left = pd.Series(0, index=kinds.index)
+    shown = kinds
+    if len(kinds) > max_bars:
+        furniture = kinds["total"] - (kinds["body"] if "body" in kinds else 0)
+        shown = kinds.loc[furniture.sort_values(ascending=False, kind="stable").index[:max_bars]]
+    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(shown)))
+    left = pd.Series(0, index=shown.index)
     for i, col in enumerate(cols):
-        ax.barh(kinds["article_id"], kinds[col], left=left, label=col, color=PALETTE[i % len(PALETTE)])
-        left = left + kinds[col]
-    ax.set_xlabel("paragraphs")
+        ax.barh(shown["article_id"], shown[col], left=left, label=col, color=PALETTE[i % len(PALETTE)])
+        left = left + shown[col]
+    ax.set_xlabel("paragraphs" if len(shown) == len(kinds)
+                  else f"paragraphs ({len(shown)} of {len(kinds)} articles: those with the most furniture)")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), title="kind")
     ax.grid(axis="y", visible=False)
     ax.invert_yaxis()

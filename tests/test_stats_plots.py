@@ -5,6 +5,7 @@ import math
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from analysis import actor_plots, plots
 from analysis.plots import outlet_colors, save_figure
 from analysis.stats import bootstrap_ci, summarize
 
@@ -69,3 +70,38 @@ def test_summarize_intervals_equal_bootstrap_ci_of_each_group():
     table = summarize(df, "g", "v", n_boot=500)
     expected = [bootstrap_ci(group["v"], n_boot=500) for _, group in df.groupby("g")]
     assert list(zip(table["ci_low"], table["ci_high"])) == expected
+
+
+def _lengths(n: int) -> pd.DataFrame:
+    outlets = ["A", "B", "C"]
+    return pd.DataFrame({"article_id": [f"a{i:03d}" for i in range(n)], "outlet": [outlets[i % 3] for i in range(n)],
+                         "n_words": [100 + 7 * i for i in range(n)]})
+
+
+def test_length_bars_one_bar_per_article_until_too_many_then_one_box_per_outlet():
+    few = plots.length_bars(_lengths(6), plots.outlet_colors(["A", "B", "C"]))
+    assert len(few.axes[0].patches) == 6
+    many = plots.length_bars(_lengths(200), plots.outlet_colors(["A", "B", "C"]))
+    labels = [t.get_text() for t in many.axes[0].get_yticklabels()]
+    assert sorted(labels) == ["A (n=67)", "B (n=67)", "C (n=66)"]
+    plt.close("all")
+
+
+def test_kind_bars_shows_the_articles_with_most_furniture_when_there_are_many():
+    n = 40
+    kinds = pd.DataFrame({"article_id": [f"a{i:02d}" for i in range(n)], "body": [10] * n,
+                          "byline": [i % 7 for i in range(n)]})
+    kinds["total"] = kinds["body"] + kinds["byline"]
+    fig = plots.kind_bars(kinds, max_bars=5)
+    shown = {t.get_text() for t in fig.axes[0].get_yticklabels()}
+    assert shown == {"a06", "a13", "a20", "a27", "a34"}  # byline 6, the most
+    assert "5 of 40 articles" in fig.axes[0].get_xlabel()
+    plt.close("all")
+
+
+def test_quoted_bars_keeps_the_most_quoted_speakers():
+    quoted = pd.DataFrame({"speaker": [f"s{i}" for i in range(10)], "outlet": "A", "n_quotes": list(range(1, 11))})
+    fig = actor_plots.quoted_bars(quoted, max_bars=3)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["s7", "s8", "s9"]
+    assert "3 most quoted of 10 speakers" in fig.axes[0].get_xlabel()
+    plt.close("all")
