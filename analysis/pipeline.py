@@ -7,12 +7,15 @@ the tables as a dict of DataFrames; ``write_tables`` saves them as Parquet
 and CSV.
 
 Per-article results are cached by the article's content hash, its metadata,
-the versions of the methods and the hashes of everything they read (actor
-registry, tone model, parameters). Rerunning after adding one article
-recomputes that article and the aggregates only; changing the registry
-changes every key, so nothing stale is ever reused. Frame hits are found
-for the whole corpus on every run (one vectorised pass is cheaper than a
-call per article), so a changed frame dictionary needs no invalidation.
+the versions of the methods and the hashes of everything they read: the
+annotations (mentions, tone, quotes, stance, tone per article) by the actor
+registry, tone model and parameters; frame hits by the frame dictionary.
+Rerunning after adding one article recomputes that article and the
+aggregates only; a changed registry or dictionary changes the keys of
+exactly the tables that read it, so nothing stale is ever reused. Articles
+are annotated in chunks (one call per chunk costs far less than one per
+article), and the cache stores each run's new articles as one segment
+(``analysis.cache``).
 """
 
 from __future__ import annotations
@@ -36,12 +39,13 @@ from .tone import mention_tone, summarize_tone
 __all__ = ["analyze", "write_tables", "default_cache_dir", "ANNOTATE_VERSION", "PER_ARTICLE"]
 
 # Part of every per-article cache key: bump it when annotation changes its output.
-ANNOTATE_VERSION = "annotate-2"
+ANNOTATE_VERSION = "annotate-3"
 PER_ARTICLE = ("mentions", "tone", "quotes", "stance", "frame_hits")
-# Cached per article; frame hits are not: one vectorised pass over the whole
-# corpus costs less than the fixed cost of a call per article.
+# Annotations cached per article under the registry's hash; frame hits are
+# cached under the frame dictionary's hash instead.
 CACHED = ("mentions", "tone", "quotes", "stance")
 CACHE_ENV = "ANALYSIS_CACHE_DIR"
+TONE_BY_ARTICLE = ("name", "article_id")
 
 
 def default_cache_dir() -> Path:
@@ -67,9 +71,21 @@ _STATE: dict = {}  # set before forking workers: they read it instead of receivi
 
 
 def _annotate(article_ids: list[str]) -> dict[str, pd.DataFrame]:
-    """The per-article tables of a chunk of articles, annotated as one sub-corpus (one call per chunk)."""
+    """The per-article tables of a chunk of articles, annotated as one sub-corpus (one call per chunk).
+
+    Also ``tone_by_article``: its cells depend on one article each (and each
+    interval on its own cell only), so it is computed and cached here rather
+    than bootstrapped again for the whole corpus on every run.
+    """
     corpus, actors, frame_table, method = (_STATE[k] for k in ("corpus", "actors", "frames", "method"))
-    return annotate_article(_subcorpus(corpus, article_ids), actors, frame_table, method, with_frames=False)
+    tables = annotate_article(_subcorpus(corpus, article_ids), actors, frame_table, method, with_frames=False)
+    tables["tone_by_article"] = summarize_tone(tables["tone"], by=TONE_BY_ARTICLE)
+    return tables
+
+
+def _frame_hits(article_ids: list[str]) -> dict[str, pd.DataFrame]:
+    """Frame hits of a chunk of articles' paragraphs."""
+    return {"frame_hits": frames.frame_hits(_subcorpus(_STATE["corpus"], article_ids).paragraphs, _STATE["frames"])}
 
 
 def _subcorpus(corpus: Corpus, article_ids: list[str]) -> Corpus:
@@ -119,40 +135,50 @@ def annotate_article(article: Corpus, actors: pd.DataFrame, frame_table: pd.Data
 def _per_article(corpus: Corpus, actors, frame_table, method: str, params: dict, jobs: int,
                  cache: Cache | None, progress: bool) -> dict[str, pd.DataFrame]:
     ids = corpus.articles["article_id"].tolist()
-    shared = {
-        "version": [__version__, ANNOTATE_VERSION],
-        "actors": _STATE["actors_hash"],  # frame hits are not cached, so the dictionary is not in the key
+    meta_cols = [c for c in corpus.articles.columns if c not in ("article_id",)]
+    articles = [(row["sha256"], article_id, {c: row[c] for c in meta_cols})
+                for article_id, row in zip(ids, corpus.articles.to_dict("records"))]
+    version = [__version__, ANNOTATE_VERSION]
+    annotate = {
+        "version": version,
+        "actors": _STATE["actors_hash"],
         "model": file_hash(targets.MODEL_PATH) if method == "model" else None,
         "method": method, "params": params,
     }
-    meta_cols = [c for c in corpus.articles.columns if c not in ("article_id",)]
-    keys = [
-        cache_key(shared, row["sha256"], article_id, {c: row[c] for c in meta_cols})
-        for article_id, row in zip(ids, corpus.articles.to_dict("records"))
-    ]
-    stored, found = cache.get_tables("annotate", keys) if cache is not None else ({}, set())
+    tables = _cached_stage("annotate", ids, [cache_key(annotate, *a) for a in articles], _annotate,
+                           (*CACHED, "tone_by_article"), jobs, cache, progress)
+    framing = {"version": version, "frames": _STATE["frames_hash"]}  # frame hits read the dictionary only
+    tables.update(_cached_stage("frames", ids, [cache_key(framing, *a) for a in articles], _frame_hits,
+                                ("frame_hits",), jobs, cache, progress))
+    return tables
+
+
+def _cached_stage(stage: str, ids: list[str], keys: list[str], work, names: tuple[str, ...], jobs: int,
+                  cache: Cache | None, progress: bool) -> dict[str, pd.DataFrame]:
+    """Tables ``names`` for the articles ``ids``: from the cache by ``keys``, the rest by ``work`` on chunks."""
+    stored, found = cache.get_tables(stage, keys) if cache is not None else ({}, set())
     todo = [a for a, k in zip(ids, keys) if k not in found]
-    parts: dict[str, list[pd.DataFrame]] = {name: [stored[name]] if name in stored else [] for name in CACHED}
+    parts: dict[str, list[pd.DataFrame]] = {name: [stored[name]] if name in stored else [] for name in names}
     if todo:
         chunks = _chunks(todo, jobs)
-        done = parallel_map(_annotate, [(c,) for c in chunks], jobs)
-        computed = list(_progress(done, len(chunks), progress))
-        new = {name: _concat([c[name] for c in computed]) for name in CACHED}
+        computed = list(_progress(parallel_map(work, [(c,) for c in chunks], jobs), len(chunks), progress, stage))
+        new = {name: _concat([c[name] for c in computed]) for name in names}
         if cache is not None:
             key_of = dict(zip(ids, keys))
-            cache.put_tables("annotate", [key_of[a] for a in todo],
+            cache.put_tables(stage, [key_of[a] for a in todo],
                              {name: t.assign(**{KEY_COLUMN: t["article_id"].map(key_of)}) for name, t in new.items()})
-        for name in CACHED:
+        for name in names:
             parts[name].append(new[name])
     position = {a: i for i, a in enumerate(ids)}
     tables = {}
-    for name in CACHED:
+    for name in names:
         table = _concat(parts[name]).drop(columns=KEY_COLUMN, errors="ignore")
-        if len(parts[name]) > 1:  # cached and new rows: back to corpus order, rows of an article as computed
+        if name == "tone_by_article":  # sorted by its keys, as one summary of the whole corpus is
+            table = table.sort_values([*TONE_BY_ARTICLE, "voice"], kind="stable", ignore_index=True)
+        elif len(parts[name]) > 1:  # cached and new rows: corpus order, an article's rows as computed
             order = np.argsort(table["article_id"].map(position).to_numpy(), kind="stable")
             table = table.iloc[order].reset_index(drop=True)
         tables[name] = table
-    tables["frame_hits"] = frames.frame_hits(corpus.paragraphs, frame_table)
     return tables
 
 
@@ -162,12 +188,12 @@ def _chunks(items: list, jobs: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _progress(iterable, total: int, enabled: bool):
+def _progress(iterable, total: int, enabled: bool, stage: str):
     if not enabled or total < 2:
         return iterable
     from tqdm.auto import tqdm
 
-    return tqdm(iterable, total=total, desc="annotating", unit="chunk", leave=False)
+    return tqdm(iterable, total=total, desc=stage, unit="chunk", leave=False)
 
 
 def _concat(frames_: list[pd.DataFrame]) -> pd.DataFrame:
@@ -219,7 +245,7 @@ def analyze(
     params: dict = {}  # per-article options would go here; min_n only shapes aggregates
     _STATE.update(
         corpus=corpus, actors=actor_table, frames=frame_dict, method=method,
-        actors_hash=_table_hash(actors),
+        actors_hash=_table_hash(actors), frames_hash=_table_hash(frame_table),
         index={
             "articles": {a: i for i, a in enumerate(corpus.articles["article_id"])},
             "paragraphs": corpus.paragraphs.groupby("article_id", sort=False).indices,
@@ -230,22 +256,32 @@ def analyze(
         per = _per_article(corpus, actor_table, frame_dict, method, params, jobs, store, progress)
     finally:
         _STATE.clear()
+    by_article = per.pop("tone_by_article")
     tables = {
         "articles": corpus.articles, "paragraphs": corpus.paragraphs,
         "sentences": corpus.sentences, "problems": corpus.problems, **per,
     }
     if aggregates:
-        tables.update(aggregate(corpus, per, actor_table, min_n))
+        tables.update(aggregate(corpus, per, actor_table, min_n, tone_by_article=by_article))
     return tables
 
 
-def aggregate(corpus: Corpus, per: dict[str, pd.DataFrame], actor_table: pd.DataFrame, min_n: int) -> dict:
-    """The cross-article tables, from the corpus and the per-article ones."""
+def aggregate(corpus: Corpus, per: dict[str, pd.DataFrame], actor_table: pd.DataFrame, min_n: int,
+              tone_by_article: pd.DataFrame | None = None) -> dict:
+    """The cross-article tables, from the corpus and the per-article ones.
+
+    ``tone_by_article``: that table when already computed per article (its
+    ``small_n`` is set here, from ``min_n``); None to compute it.
+    """
     body = corpus.body()
     phrases = terms.actor_phrases(actor_table)
+    if tone_by_article is None:
+        tone_by_article = summarize_tone(per["tone"], by=TONE_BY_ARTICLE, min_n=min_n)
+    else:
+        tone_by_article = tone_by_article.assign(small_n=tone_by_article["n"] < min_n)
     return {
         "tone_by_outlet": summarize_tone(per["tone"], by=("name", "outlet"), min_n=min_n),
-        "tone_by_article": summarize_tone(per["tone"], by=("name", "article_id"), min_n=min_n),
+        "tone_by_article": tone_by_article,
         "stance_summary": summarize_stance(per["stance"]) if len(per["stance"]) else pd.DataFrame(),
         "terms_by_outlet": terms.term_table(body, by="outlet", ngram_range=(1, 3), phrases=phrases),
         "keyness_by_outlet": terms.keyness(body, by="outlet", phrases=phrases),

@@ -64,7 +64,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from .config import DATA_DIR
 
@@ -645,6 +644,8 @@ def term_table(
     if counted is None or counted.counts.nnz == 0:
         return pd.DataFrame({c: pd.Series(dtype=float if c in ("rate", "tfidf") else object) for c in TERM_COLUMNS})
     C, D = counted.counts, counted.docfreq
+    from sklearn.feature_extraction.text import TfidfTransformer  # imported here: 1 s that most callers skip
+
     tfidf = _canonical_csr(TfidfTransformer().fit_transform(C))
     if not (np.array_equal(C.indptr, D.indptr) and np.array_equal(C.indptr, tfidf.indptr)):
         raise AssertionError("count, df and tfidf matrices lost alignment")

@@ -36,11 +36,12 @@ def test_analyze_returns_every_table(folder, tmp_path):
 def test_second_run_reuses_the_cache_and_gives_the_same_tables(folder, tmp_path):
     first_cache = Cache(tmp_path / "cache")
     first = analyze(folder, cache=first_cache, method=METHOD)
-    assert first_cache.hits == 0 and first_cache.misses == 10  # 5 loads + 5 annotations
+    assert first_cache.hits == 0 and first_cache.misses == 15  # 5 loads + 5 annotations + 5 frame hits
     second_cache = Cache(tmp_path / "cache")
     second = analyze(folder, cache=second_cache, method=METHOD)
-    assert second_cache.hits == 10 and second_cache.misses == 0
-    for name in ("mentions", "tone", "quotes", "stance", "tone_by_outlet", "keyness_by_outlet"):
+    assert second_cache.hits == 15 and second_cache.misses == 0
+    assert list(first) == list(second)
+    for name in first:
         pd.testing.assert_frame_equal(first[name], second[name])
 
 
@@ -53,8 +54,11 @@ def test_adding_one_article_recomputes_only_that_article(folder, tmp_path):
         fh.write("005_new.txt,New Outlet,Nowhere,,2025-08-21,,,news report,\n")
     cache = Cache(tmp_path / "cache")
     tables = analyze(folder, cache=cache, method=METHOD)
-    assert cache.misses == 2 and cache.hits == 10  # the new file: load + annotation
+    assert cache.misses == 3 and cache.hits == 15  # the new file: load + annotation + frame hits
     assert "New Outlet" in set(tables["tone_by_outlet"]["outlet"])
+    fresh = analyze(folder, cache=False, method=METHOD)  # cached and new rows come back in corpus order
+    for name in fresh:
+        pd.testing.assert_frame_equal(fresh[name], tables[name])
 
 
 def test_a_changed_registry_is_picked_up(folder, tmp_path):
@@ -64,7 +68,7 @@ def test_a_changed_registry_is_picked_up(folder, tmp_path):
     path.write_text(shipped.rstrip("\n") + "\nkim_jin_ha,Kim Jin-ha,person,south_korea,Kim Jin-ha,,,,,,\n", encoding="utf-8")
     cache = Cache(tmp_path / "cache")
     tables = analyze(folder, cache=cache, method=METHOD, actors=path)
-    assert cache.hits == 5 and cache.misses == 5  # loading reused, every annotation redone
+    assert cache.hits == 10 and cache.misses == 5  # loading and frame hits reused, every annotation redone
     assert "Kim Jin-ha" in set(tables["mentions"]["name"])
 
 
@@ -75,7 +79,7 @@ def test_a_changed_frame_dictionary_keeps_the_annotations_and_changes_the_hits(f
                     encoding="utf-8")
     cache = Cache(tmp_path / "cache")
     tables = analyze(folder, cache=cache, method=METHOD, frame_table=path)
-    assert cache.hits == 10 and cache.misses == 0  # mentions and tone do not depend on frames
+    assert cache.hits == 10 and cache.misses == 5  # loads and annotations reused; only frame hits redone
     hits = tables["frame_hits"]
     assert set(hits["frame"]) == {"alaska"}
     assert hits.loc[hits["present"], "outlet"].nunique() >= 3
