@@ -275,6 +275,7 @@ def aggregate(corpus: Corpus, per: dict[str, pd.DataFrame], actor_table: pd.Data
     """
     body = corpus.body()
     phrases = terms.actor_phrases(actor_table)
+    term_table = terms.term_table(body, by="outlet", ngram_range=(1, 3), phrases=phrases)
     if tone_by_article is None:
         tone_by_article = summarize_tone(per["tone"], by=TONE_BY_ARTICLE, min_n=min_n)
     else:
@@ -283,8 +284,8 @@ def aggregate(corpus: Corpus, per: dict[str, pd.DataFrame], actor_table: pd.Data
         "tone_by_outlet": summarize_tone(per["tone"], by=("name", "outlet"), min_n=min_n),
         "tone_by_article": tone_by_article,
         "stance_summary": summarize_stance(per["stance"]) if len(per["stance"]) else pd.DataFrame(),
-        "terms_by_outlet": terms.term_table(body, by="outlet", ngram_range=(1, 3), phrases=phrases),
-        "keyness_by_outlet": terms.keyness(body, by="outlet", phrases=phrases),
+        "terms_by_outlet": term_table,
+        "keyness_by_outlet": terms.keyness_from_terms(term_table),  # no second pass over the text
         "frame_shares": frames.frame_shares(per["frame_hits"], by="outlet", min_n=min_n),
         "naming": naming.naming_table(body, by="outlet"),
     }

@@ -284,3 +284,15 @@ def test_case_variants_are_what_ignorecase_matches():
     for ch in chars:
         assert variants[ch] == frozenset(re.findall(f"(?i:{re.escape(ch)})", everything))
     assert variants["k"] == {"k", "K", "\u212a"}  # the Kelvin sign
+
+
+def test_keyness_from_a_term_table_equals_keyness_on_the_text(seeds):
+    from analysis.actors import load_actors
+
+    body = seeds.body()
+    phrases = terms.actor_phrases(load_actors())
+    table = term_table(body, by="outlet", ngram_range=(1, 3), phrases=phrases)
+    direct = keyness(body, by="outlet", phrases=phrases)
+    assert len(direct) > 1000
+    pd.testing.assert_frame_equal(terms.keyness_from_terms(table), direct)
+    assert terms.keyness_from_terms(table.iloc[0:0]).empty
