@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 __all__ = ["largest_share", "length_range", "furniture_share", "tone_extremes", "widest_gap", "leading_term",
-           "leading_frame"]
+           "leading_frame", "most_distinctive", "stance_summary", "naming_split"]
 
 
 def largest_share(table: pd.DataFrame, label: str, value: str, what: str) -> str:
@@ -94,3 +94,45 @@ def leading_frame(shares: pd.DataFrame, group_col: str = "outlet") -> str:
     counts = firsts["frame"].value_counts()
     frame = sorted(counts[counts == counts.max()].index)[0]
     return f"“{frame.replace('_', ' ')}” is the most common frame in {counts[frame]} of {len(firsts)} outlets"
+
+
+def most_distinctive(top: pd.DataFrame, group_col: str = "group") -> str:
+    """"'term' sets X apart most (z = …)": the highest-z term of a keyness table."""
+    if top.empty:
+        return "No distinctive terms"
+    row = top.sort_values(["z", group_col, "term"], ascending=[False, True, True]).iloc[0]
+    return f"“{row['term']}” sets {row[group_col]} apart most (z = {row['z']:.1f})"
+
+
+def stance_summary(stance: pd.DataFrame) -> str:
+    """Edges found, how many supportive, and the most frequent pair (``summarize_stance`` output)."""
+    if stance.empty:
+        return "No support or opposition between two actors found"
+    n = int(stance["n"].sum())
+    support, oppose = int(stance["n_support"].sum()), int(stance["n_oppose"].sum())
+    top = stance.sort_values(["n", "holder_name", "target_name"], ascending=[False, True, True]).iloc[0]
+    head = f"{n} reported stance{'s' if n != 1 else ''}: {support} support, {oppose} opposition"
+    if top["n"] < 2:
+        return head + ", no pair more than once"
+    return head + f"; most often {top['holder_name']} → {top['target_name']} (n={int(top['n'])})"
+
+
+def naming_split(names: pd.DataFrame, group_col: str = "outlet") -> str:
+    """The concept on which outlets differ most: each outlet's main variant, the most distinct choices.
+
+    ``names`` from ``naming.naming_table`` (pass only the naming concepts a
+    figure shows); outlets that never name the concept are left out.
+    """
+    used = names[names["count"] > 0]
+    if used.empty:
+        return "No alternative names found"
+    main = used.sort_values([group_col, "concept", "count", "variant"], ascending=[True, True, False, True])
+    main = main.groupby([group_col, "concept"]).head(1)
+    variety = main.groupby("concept").agg(n_variants=("variant", "nunique"), n_outlets=(group_col, "nunique"))
+    variety = variety.sort_values(["n_variants", "n_outlets"], ascending=False, kind="stable")
+    concept = variety.index[0]
+    if variety.iloc[0]["n_variants"] < 2:
+        return "Every outlet uses the same main name for each concept"
+    picks = main[main["concept"] == concept]["variant"].value_counts()
+    parts = ", ".join(f"“{v}” in {k} outlet{'s' if k != 1 else ''}" for v, k in picks.items())
+    return f"Outlets differ on what to call {concept.replace('_', ' ')}: {parts}"

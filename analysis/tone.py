@@ -30,6 +30,8 @@ __all__ = [
     "DEFAULT_METHOD",
     "MEASURES",
     "compare_lexicons",
+    "compare_methods",
+    "method_agreement",
     "lexicon_scores",
     "mention_tone",
     "score_sentences",
@@ -240,3 +242,60 @@ def compare_lexicons(tone: pd.DataFrame, scope: str = "sentence", band: float = 
     out = out.iloc[np.argsort(-out["gap"].abs().to_numpy(), kind="stable")].reset_index(drop=True)
     return out[["article_id", "outlet", "text", "actors", "textblob", "vader", "textblob_label",
                 "vader_label", "agree", "gap"]]
+
+
+_LABEL_NAMES = {-1: "negative", 0: "neutral", 1: "positive"}
+
+
+def compare_methods(tone: pd.DataFrame, thresholds=None) -> pd.DataFrame:
+    """The target-aware label of each mention next to the sentence-lexicon labels.
+
+    ``tone`` from ``mention_tone`` (scored mentions only are kept). The
+    lexicon labels cut ``sentence_vader`` and ``sentence_polarity`` at the
+    thresholds tuned on NewsMTSC train (``targets.LEXICON_THRESHOLDS``), so
+    they are the labels whose dev macro-F1 ``evaluate-targets --method
+    vader|textblob`` reports. Returns ``article_id``, ``outlet``, ``name``,
+    ``voice``, ``target``, ``vader``, ``textblob`` (labels: negative, neutral,
+    positive), ``confidence`` (the target method's top class probability, NaN
+    for a lexicon method), ``agree_vader``, ``agree_textblob`` and
+    ``sentence_text``.
+    """
+    thresholds = {**targets.LEXICON_THRESHOLDS, **(thresholds or {})}
+    rows = tone.dropna(subset=["target_label"]).reset_index(drop=True)
+
+    def labels(values, method):
+        lo, hi = thresholds[method]
+        return pd.Series(targets._threshold(values.to_numpy(dtype=float), lo, hi)).map(_LABEL_NAMES)
+
+    probs = rows[["p_neg", "p_neu", "p_pos"]].to_numpy(dtype=float) if len(rows) else np.zeros((0, 3))
+    out = pd.DataFrame({
+        "article_id": rows["article_id"], "outlet": rows["outlet"], "name": rows["name"], "voice": rows["voice"],
+        "target": rows["target_label"].astype(int).map(_LABEL_NAMES),
+        "vader": labels(rows["sentence_vader"], "vader"),
+        "textblob": labels(rows["sentence_polarity"], "textblob"),
+        "confidence": np.nanmax(probs, axis=1) if np.isfinite(probs).any() else np.nan,
+    })
+    out["agree_vader"] = out["target"] == out["vader"]
+    out["agree_textblob"] = out["target"] == out["textblob"]
+    out["sentence_text"] = rows["sentence_text"]
+    return out
+
+
+def method_agreement(comparison: pd.DataFrame, by: str = "name", min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+    """Per ``by`` group of ``compare_methods`` output: how often the target method agrees with each lexicon.
+
+    Returns ``by``, ``n``, ``agree_vader`` and ``agree_textblob`` (shares),
+    ``target_negative`` and ``vader_negative`` (shares of mentions each
+    labels negative: where they part, the chart's story depends on the
+    method), and ``small_n``; the largest groups first.
+    """
+    columns = [by, "n", "agree_vader", "agree_textblob", "target_negative", "vader_negative", "small_n"]
+    if comparison.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = comparison.assign(target_negative=comparison["target"] == "negative",
+                                vader_negative=comparison["vader"] == "negative").groupby(by, sort=True)
+    out = grouped.agg(n=("target", "size"), agree_vader=("agree_vader", "mean"),
+                      agree_textblob=("agree_textblob", "mean"), target_negative=("target_negative", "mean"),
+                      vader_negative=("vader_negative", "mean")).reset_index()
+    out["small_n"] = out["n"] < min_n
+    return out.sort_values(["n", by], ascending=[False, True], kind="stable").reset_index(drop=True)[columns]

@@ -42,3 +42,29 @@ def test_leading_term_and_frame():
     shares = pd.DataFrame({"outlet": ["A", "A", "B"], "frame": ["conflict", "security_defense", "conflict"],
                            "share": [0.2, 0.6, 0.5]})
     assert headlines.leading_frame(shares) == "“conflict” is the most common frame in 1 of 2 outlets"
+
+
+def test_most_distinctive_names_the_highest_z_term_and_its_group():
+    top = pd.DataFrame({"group": ["A", "A", "B"], "term": ["war", "peace", "türkiye"], "z": [2.0, 1.5, 4.25]})
+    assert headlines.most_distinctive(top) == "“türkiye” sets B apart most (z = 4.2)"
+    assert headlines.most_distinctive(top.iloc[0:0]) == "No distinctive terms"
+
+
+def test_stance_summary_counts_edges_and_names_a_repeated_pair_only():
+    table = pd.DataFrame({"holder_name": ["Putin", "Kim"], "target_name": ["Kim", "Putin"], "n": [3, 1],
+                          "n_support": [2, 1], "n_oppose": [1, 0]})
+    assert headlines.stance_summary(table) == "4 reported stances: 3 support, 1 opposition; most often Putin → Kim (n=3)"
+    once = table.assign(n=[1, 1], n_support=[1, 1], n_oppose=[0, 0])
+    assert headlines.stance_summary(once) == "2 reported stances: 2 support, 0 opposition, no pair more than once"
+
+
+def test_naming_split_finds_the_concept_outlets_name_differently():
+    names = pd.DataFrame({
+        "outlet": ["G", "G", "R", "R", "S", "S", "G", "R"],
+        "concept": ["us", "us", "us", "us", "us", "us", "kyiv", "kyiv"],
+        "variant": ["US", "U.S.", "US", "U.S.", "US", "U.S.", "Kyiv", "Kyiv"],
+        "count": [6, 0, 0, 4, 0, 2, 3, 5],
+    })
+    assert headlines.naming_split(names) == "Outlets differ on what to call us: “U.S.” in 2 outlets, “US” in 1 outlet"
+    same = names[names["concept"] == "kyiv"]
+    assert headlines.naming_split(same) == "Every outlet uses the same main name for each concept"
