@@ -51,11 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("evaluate-targets", help="score a NewsMTSC-format file of targets against its labels")
     p.add_argument("file")
     p.add_argument("--method", default=None, choices=("textblob", "vader", "window", "model", "transformer"),
-                   help="scoring method (default: model; transformer needs its extra and a trained model)")
+                   help="scoring method (default: the best installed: transformer when its extra and a trained "
+                        "model are present, else model)")
     p.add_argument("--model-dir", default=None, help="trained transformer folder (default: models/transformer/)")
     p.set_defaults(func=cmd_evaluate_targets)
 
-    p = sub.add_parser("train-targets-transformer",
+    p = sub.add_parser("train-targets-transformer", aliases=["train-targets"],
                        help='fine-tune the optional transformer model (needs pip install -e ".[transformer]")')
     p.add_argument("--train", default=None, help="NewsMTSC train.jsonl (default: the copy in data/newsmtsc)")
     p.add_argument("--out", default=None, help="model folder to write (default: models/transformer/)")
@@ -217,13 +218,12 @@ def _seeds() -> Path:
 
 
 def cmd_evaluate_targets(args) -> int:
-    if args.method == "transformer":
-        from . import transformer
+    from . import targets, transformer
 
+    method = args.method or ("transformer" if transformer.available(args.model_dir) else targets.DEFAULT_METHOD)
+    if method == "transformer":
         return transformer.evaluate_transformer_cli(args.file, args.model_dir)
-    from . import targets
-
-    return targets.evaluate_targets_cli(args.file, args.method or targets.DEFAULT_METHOD)
+    return targets.evaluate_targets_cli(args.file, method)
 
 
 def cmd_train_transformer(args) -> int:

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from analysis.config import SEEDS_DIR
+from analysis.config import EVAL_DIR, SEEDS_DIR
 
 
 def run_cli(*args):
@@ -82,3 +82,15 @@ def test_run_on_an_unusable_folder_exits_2_before_any_notebook(tmp_path):
     result = run_cli("run", tmp_path / "missing", "--out", tmp_path / "out")
     assert result.returncode == 2 and "does not exist" in result.stderr
     assert not (tmp_path / "out" / "notebooks").exists()
+
+
+def test_evaluate_targets_defaults_to_the_best_installed_method(tmp_path):
+    sample = tmp_path / "sample.jsonl"
+    with open(EVAL_DIR / "rw_dev.jsonl", encoding="utf-8") as fh:
+        sample.write_text("".join(fh.readline() for _ in range(30)), encoding="utf-8")
+    empty = tmp_path / "no_model"
+    empty.mkdir()
+    result = run_cli("evaluate-targets", str(sample), "--model-dir", str(empty))  # no transformer there
+    assert result.returncode == 0, result.stderr
+    assert "model" in result.stdout and "transformer" not in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("F1m=")
