@@ -29,11 +29,13 @@ def _grid(ax, values: pd.DataFrame, labels: pd.DataFrame, cmap: str, vmin: float
             text = labels.iat[i, j]
             if isinstance(text, str) and text:
                 pale = faint is not None and bool(faint.iat[i, j])
-                dark = abs(float(values.iat[i, j]) - (vmin + vmax) / 2) > 0.6 * (vmax - vmin) / 2
-                ax.text(j, i, text, ha="center", va="center", fontsize=8,
-                        color="white" if dark else "#111111", alpha=0.6 if pale else 1.0)
-                if pale:
-                    ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#bbbbbb", lw=0))
+                dark = not pale and abs(float(values.iat[i, j]) - (vmin + vmax) / 2) > 0.6 * (vmax - vmin) / 2
+                if pale:  # too few observations: colour washed out and hatched, text dark and legible
+                    ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="white", alpha=0.6, lw=0, zorder=2))
+                    ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///",
+                                               edgecolor="#999999", lw=0, zorder=2))
+                ax.text(j, i, text, ha="center", va="center", fontsize=8, zorder=3,
+                        color="white" if dark else ("#444444" if pale else "#111111"))
     return image
 
 

@@ -3,6 +3,7 @@
     python benchmarks/bench.py                      # synthetic corpora of 1,000 and 10,000 articles
     python benchmarks/bench.py --sizes 1000         # one size
     python benchmarks/bench.py --folder path/to/corpus
+    python benchmarks/bench.py --sizes 200 --run     # also the whole `run` (notebooks), cold and after one new article
 
 Builds deterministic corpora from seeds/ (paragraphs reshuffled across
 articles, every sentence tagged so none repeats; see analysis.synthetic), times each stage in one process, the whole
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -70,6 +72,44 @@ def floor(sentences: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def add_one_article(folder: Path) -> Path:
+    """A new article (the first one plus a new sentence) with its manifest row; returns its path."""
+    first = min(p.name for p in folder.glob("*.txt"))
+    extra = folder / "zz_added.txt"
+    extra.write_text((folder / first).read_text(encoding="utf-8") + "\nOne more sentence so the content is new.\n",
+                     encoding="utf-8")
+    manifest = folder / "articles.csv"
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    row = next(line for line in lines if line.startswith(first + ","))
+    manifest.write_text("\n".join([*lines, "zz_added.txt" + row[len(first):]]) + "\n", encoding="utf-8")
+    return extra
+
+
+def time_run(folder: Path, out: Path, cache: str) -> float:
+    """Wall seconds of `python -m analysis run FOLDER --out OUT --jobs 2` with its own cache folder."""
+    env = {**os.environ, "ANALYSIS_CACHE_DIR": cache}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "analysis", "run", str(folder), "--out", str(out), "--jobs", "2"],
+                   check=True, capture_output=True, env=env)
+    return time.perf_counter() - start
+
+
+def bench_run(folder: Path, label: str) -> None:
+    """The whole `run` (analysis and notebooks): cold cache, then after adding one article."""
+    manifest = (folder / "articles.csv").read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        first = time_run(folder, Path(tmp) / "out", str(Path(tmp) / "cache"))
+        extra = add_one_article(folder)
+        try:
+            second = time_run(folder, Path(tmp) / "out", str(Path(tmp) / "cache"))
+        finally:
+            extra.unlink()
+            (folder / "articles.csv").write_text(manifest, encoding="utf-8")
+    print(f"\n## whole `run --jobs 2` on {label}\n")
+    print(f"- first run (empty cache): {first:.1f} s")
+    print(f"- second run, one article added: {second:.1f} s ({second / first:.0%} of the first)")
+
+
 def bench(folder: Path, label: str) -> None:
     rows = []
     corpus, seconds = timed(load_corpus, folder)
@@ -99,18 +139,18 @@ def bench(folder: Path, label: str) -> None:
 
     one = analyze_in_child(folder, 1)
     two = analyze_in_child(folder, 2)
+    manifest = (folder / "articles.csv").read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory() as cache:
         analyze_in_child(folder, 2, cache)
-        extra = folder / "zz_added.txt"
-        extra.write_text((folder / sorted(p.name for p in folder.glob("*.txt"))[0]).read_text(encoding="utf-8")
-                         + "\nOne more sentence so the content is new.\n", encoding="utf-8")
+        extra = add_one_article(folder)
         try:
             rerun = analyze_in_child(folder, 1, cache)
         finally:
             extra.unlink()
+            (folder / "articles.csv").write_text(manifest, encoding="utf-8")
 
     print(f"\n## {label}: {n_articles:,} articles, {n_words:,} body words\n")
-    print(f"| stage | seconds | words/s | articles/s |\n|---|---:|---:|---:|")
+    print("| stage | seconds | words/s | articles/s |\n|---|---:|---:|---:|")
     for name, secs in rows:
         print(f"| {name} | {secs:.2f} | {n_words / secs:,.0f} | {n_articles / secs:,.0f} |")
     for name, r in (("analyze, 1 process", one), ("analyze, --jobs 2", two)):
@@ -127,16 +167,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--folder", type=Path, default=None, help="benchmark this corpus folder instead")
+    parser.add_argument("--run", action="store_true", help="also time the whole `run` (analysis and notebooks)")
+    parser.add_argument("--no-stages", action="store_true", help="skip the stage table (with --run: only the run)")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}; command: {' '.join(sys.argv)}")
+
+    def measure(folder: Path, label: str) -> None:
+        if not args.no_stages:
+            bench(folder, label)
+        if args.run:
+            bench_run(folder, label)
+
     if args.folder:
-        bench(args.folder, str(args.folder))
+        measure(args.folder, str(args.folder))
         return
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             # Distinct sentences: no stage may profit from scoring a repeated sentence once.
             folder = make_synthetic_corpus(SEEDS_DIR, n, Path(tmp) / f"synthetic_{n}", distinct_sentences=True)
-            bench(folder, f"synthetic corpus of {n:,} articles from seeds/")
+            measure(folder, f"synthetic corpus of {n:,} articles from seeds/")
 
 
 if __name__ == "__main__":
