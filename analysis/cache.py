@@ -30,11 +30,29 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Cache", "key", "file_hash", "KEY_COLUMN", "MAX_SEGMENTS"]
+__all__ = ["Cache", "key", "file_hash", "default_cache_dir", "open_cache", "KEY_COLUMN", "MAX_SEGMENTS", "CACHE_ENV"]
 
+CACHE_ENV = "ANALYSIS_CACHE_DIR"
 KEY_COLUMN = "_key"
 MAX_SEGMENTS = 16
 _READ_ERRORS = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError)
+
+
+def default_cache_dir() -> Path:
+    """$ANALYSIS_CACHE_DIR, else $XDG_CACHE_HOME/newsframes-analysis, else ~/.cache/newsframes-analysis."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "newsframes-analysis"
+
+
+def open_cache(cache) -> "Cache | None":
+    """A ``Cache`` from True (the default folder), a folder, a ``Cache`` (as is), or False/None (no cache)."""
+    if cache is None or cache is False:
+        return None
+    if isinstance(cache, Cache):
+        return cache
+    return Cache(default_cache_dir() if cache is True else cache)
 
 
 def key(*parts) -> str:
@@ -53,7 +71,7 @@ def file_hash(path) -> str:
 
 
 class Cache:
-    """Per-article values by stage and key; ``hits`` and ``misses`` count articles looked up.
+    """Per-article values by stage and key; ``hits`` and ``misses`` count the keys looked up.
 
     Two kinds of value: objects (``get_many``/``put_many``, e.g. a loaded
     file) and tables (``get_tables``/``put_tables``: a dict of DataFrames
@@ -75,10 +93,14 @@ class Cache:
         self._count(len(keys), len(found))
         return found
 
-    def put_many(self, stage: str, values: dict) -> None:
-        """Store ``{key: value}`` as one segment."""
+    def put_many(self, stage: str, values: dict, keep: int | None = None) -> None:
+        """Store ``{key: value}`` as one segment.
+
+        ``keep``: for a stage of large values that are rarely reused (whole-corpus
+        tables), keep only the newest ``keep`` segments instead of merging them.
+        """
         if values:
-            self._write(stage, list(values), dict(values))
+            self._write(stage, list(values), dict(values), keep)
 
     # ----------------------------------------------------------------- tables
 
@@ -130,13 +152,18 @@ class Cache:
             if not needed:
                 return
 
-    def _write(self, stage: str, keys: list[str], payload) -> None:
+    def _write(self, stage: str, keys: list[str], payload, keep: int | None = None) -> None:
         folder = self.folder / stage
         folder.mkdir(parents=True, exist_ok=True)
         name = uuid.uuid4().hex
         _atomic(folder / f"{name}.pkl", pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
         _atomic(folder / f"{name}.keys", "\n".join(keys).encode("ascii"))  # last: a segment exists once listed
-        if len(list(folder.glob("*.keys"))) > MAX_SEGMENTS:
+        segments = list(folder.glob("*.keys"))
+        if keep is not None:
+            for old in sorted(segments, key=lambda p: p.stat().st_mtime_ns)[:-keep]:
+                for path in (old, old.with_suffix(".pkl")):
+                    path.unlink(missing_ok=True)
+        elif len(segments) > MAX_SEGMENTS:
             self._merge(stage)
 
     def _merge(self, stage: str) -> None:

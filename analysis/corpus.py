@@ -23,7 +23,7 @@ import pandas as pd
 from .furniture import classify_paragraphs
 from .reading import Unreadable, decode_bytes, read_text
 from .text import count_words, detect_language, split_paragraphs, split_sentences
-from .cache import Cache, file_hash
+from .cache import file_hash, open_cache
 from .cache import key as cache_key
 from .config import MANIFEST_NAME
 
@@ -333,13 +333,14 @@ def assemble(folder: Path, kept, ids: list[str], manifest_columns: list[str], pr
     return Corpus(folder, articles, paragraphs, sentences, pd.DataFrame(problems, columns=PROBLEM_COLUMNS))
 
 
-def load_corpus(folder, jobs: int = 1, cache: Cache | None = None) -> Corpus:
+def load_corpus(folder, jobs: int = 1, cache=None) -> Corpus:
     """Load every article under ``folder`` into a ``Corpus``.
 
     ``jobs`` > 1 reads and splits the files in that many worker processes;
-    the result is the same as with one. With a ``cache`` (see
-    ``analysis.cache``), a file whose bytes, name and manifest row are
-    unchanged since an earlier run is not read again.
+    the result is the same as with one. With a ``cache`` (True for the
+    default folder, a folder, or a ``Cache``; see ``analysis.cache``), a file
+    whose bytes, name and manifest row are unchanged since an earlier run is
+    not read again.
 
     Raises ``CorpusError`` only when ``folder`` does not exist or is not a
     folder. Everything else (unreadable, empty, binary or duplicate files,
@@ -350,7 +351,7 @@ def load_corpus(folder, jobs: int = 1, cache: Cache | None = None) -> Corpus:
     >>> corpus.articles[["outlet", "n_words"]]  # doctest: +SKIP
     """
     plan = plan_corpus(folder)
-    results = _load_articles(plan.folder, plan.files, plan.metas, jobs, cache)
+    results = _load_articles(plan.folder, plan.files, plan.metas, jobs, open_cache(cache))
     kept, ids, problems = select_articles(plan, results)
     return assemble(plan.folder, kept, ids, plan.manifest.columns, problems)
 

@@ -20,7 +20,6 @@ article), and the cache stores each run's new articles as one segment
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -28,9 +27,9 @@ import pandas as pd
 
 from . import __version__, frames, naming, targets, terms
 from .actors import find_mentions, load_actors
-from .cache import KEY_COLUMN, Cache, file_hash
+from .cache import CACHE_ENV, KEY_COLUMN, Cache, default_cache_dir, file_hash, open_cache
 from .cache import key as cache_key
-from .corpus import Corpus, load_corpus, parallel_map
+from .corpus import LOADER_VERSION, Corpus, load_corpus, parallel_map
 from .quotes import find_quotes
 from .stance import find_stance, summarize_stance
 from .stats import DEFAULT_MIN_N
@@ -44,16 +43,10 @@ PER_ARTICLE = ("mentions", "tone", "quotes", "stance", "frame_hits")
 # Annotations cached per article under the registry's hash; frame hits are
 # cached under the frame dictionary's hash instead.
 CACHED = ("mentions", "tone", "quotes", "stance")
-CACHE_ENV = "ANALYSIS_CACHE_DIR"
 TONE_BY_ARTICLE = ("name", "article_id")
-
-
-def default_cache_dir() -> Path:
-    """$ANALYSIS_CACHE_DIR, else $XDG_CACHE_HOME/newsframes-analysis, else ~/.cache/newsframes-analysis."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "newsframes-analysis"
+# Part of the key of the cached aggregates: bump it when an aggregate changes its output.
+AGGREGATE_VERSION = "aggregate-1"
+AGGREGATES_KEPT = 4  # whole-corpus results are large: keep the newest few corpus states only
 
 
 def _table_hash(table) -> str:
@@ -133,7 +126,8 @@ def annotate_article(article: Corpus, actors: pd.DataFrame, frame_table: pd.Data
 
 
 def _per_article(corpus: Corpus, actors, frame_table, method: str, params: dict, jobs: int,
-                 cache: Cache | None, progress: bool) -> dict[str, pd.DataFrame]:
+                 cache: Cache | None, progress: bool) -> tuple[dict[str, pd.DataFrame], str]:
+    """The per-article tables, and one key for all of them (every article's content, metadata and inputs)."""
     ids = corpus.articles["article_id"].tolist()
     meta_cols = [c for c in corpus.articles.columns if c not in ("article_id",)]
     articles = [(row["sha256"], article_id, {c: row[c] for c in meta_cols})
@@ -145,12 +139,13 @@ def _per_article(corpus: Corpus, actors, frame_table, method: str, params: dict,
         "model": file_hash(targets.MODEL_PATH) if method == "model" else None,
         "method": method, "params": params,
     }
-    tables = _cached_stage("annotate", ids, [cache_key(annotate, *a) for a in articles], _annotate,
-                           (*CACHED, "tone_by_article"), jobs, cache, progress)
+    annotate_keys = [cache_key(annotate, *a) for a in articles]
+    tables = _cached_stage("annotate", ids, annotate_keys, _annotate, (*CACHED, "tone_by_article"), jobs, cache,
+                           progress)
     framing = {"version": version, "frames": _STATE["frames_hash"]}  # frame hits read the dictionary only
-    tables.update(_cached_stage("frames", ids, [cache_key(framing, *a) for a in articles], _frame_hits,
-                                ("frame_hits",), jobs, cache, progress))
-    return tables
+    frame_keys = [cache_key(framing, *a) for a in articles]
+    tables.update(_cached_stage("frames", ids, frame_keys, _frame_hits, ("frame_hits",), jobs, cache, progress))
+    return tables, cache_key(LOADER_VERSION, annotate_keys, frame_keys)
 
 
 def _cached_stage(stage: str, ids: list[str], keys: list[str], work, names: tuple[str, ...], jobs: int,
@@ -226,7 +221,10 @@ def analyze(
     ``frame_table``: your own registry / frame dictionary (path or
     DataFrame), None for the shipped ones. ``min_n``: cells with fewer
     observations are flagged ``small_n``. ``aggregates=False`` skips the
-    cross-article tables (for a notebook that makes its own).
+    cross-article tables except ``tone_by_article`` (made per article anyway),
+    for a notebook that makes its own. The aggregates are cached too, under
+    one key for the whole corpus state, so calling ``analyze`` again on an
+    unchanged corpus (a notebook after ``run``) computes nothing.
 
     Returns a dict: ``articles``, ``paragraphs``, ``sentences``, ``problems``
     (the corpus), ``mentions``, ``tone``, ``quotes``, ``stance``,
@@ -235,10 +233,7 @@ def analyze(
     ``keyness_by_outlet``, ``frame_shares``, ``naming``.
     """
     method = method or targets.DEFAULT_METHOD
-    if isinstance(cache, Cache) or cache is False:
-        store = cache or None
-    else:
-        store = Cache(default_cache_dir() if cache is True else cache)
+    store = open_cache(cache)
     corpus = load_corpus(folder, jobs=jobs, cache=store)
     actor_table = load_actors(actors)
     frame_dict = frames.load_frames(frame_table)
@@ -253,7 +248,7 @@ def analyze(
         },
     )
     try:
-        per = _per_article(corpus, actor_table, frame_dict, method, params, jobs, store, progress)
+        per, per_key = _per_article(corpus, actor_table, frame_dict, method, params, jobs, store, progress)
     finally:
         _STATE.clear()
     by_article = per.pop("tone_by_article")
@@ -261,9 +256,23 @@ def analyze(
         "articles": corpus.articles, "paragraphs": corpus.paragraphs,
         "sentences": corpus.sentences, "problems": corpus.problems, **per,
     }
-    if aggregates:
-        tables.update(aggregate(corpus, per, actor_table, min_n, tone_by_article=by_article))
+    if not aggregates:
+        return {**tables, "tone_by_article": by_article.assign(small_n=by_article["n"] < min_n)}
+    # The aggregates depend on every article: cached under one key for the whole corpus
+    # state, so a second call on an unchanged corpus (a notebook after `run`) reads them.
+    key = cache_key(AGGREGATE_VERSION, __version__, per_key, min_n, _aggregate_inputs(actors))
+    stored = store.get_many("aggregate", [key]).get(key) if store is not None else None
+    if stored is None:
+        stored = aggregate(corpus, per, actor_table, min_n, tone_by_article=by_article)
+        if store is not None:
+            store.put_many("aggregate", {key: stored}, keep=AGGREGATES_KEPT)
+    tables.update(stored)
     return tables
+
+
+def _aggregate_inputs(actors) -> list[str]:
+    """Hashes of what the aggregates read besides the per-article tables: registry, stopwords, naming patterns."""
+    return [_table_hash(actors), file_hash(terms.STOPWORDS_PATH), file_hash(naming.NAMING_PATH)]
 
 
 def aggregate(corpus: Corpus, per: dict[str, pd.DataFrame], actor_table: pd.DataFrame, min_n: int,

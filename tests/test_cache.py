@@ -49,3 +49,10 @@ def test_an_unreadable_segment_is_a_miss_not_an_error(tmp_path):
     again = Cache(tmp_path)
     assert again.get_many("load", ["a"]) == {}
     assert again.misses == 1
+
+
+def test_keep_holds_only_the_newest_segments_of_a_stage(tmp_path):
+    store = Cache(tmp_path)
+    for i in range(4):
+        store.put_many("aggregate", {f"corpus{i}": i}, keep=2)
+    assert Cache(tmp_path).get_many("aggregate", [f"corpus{i}" for i in range(4)]) == {"corpus2": 2, "corpus3": 3}

@@ -36,10 +36,11 @@ def test_analyze_returns_every_table(folder, tmp_path):
 def test_second_run_reuses_the_cache_and_gives_the_same_tables(folder, tmp_path):
     first_cache = Cache(tmp_path / "cache")
     first = analyze(folder, cache=first_cache, method=METHOD)
-    assert first_cache.hits == 0 and first_cache.misses == 15  # 5 loads + 5 annotations + 5 frame hits
+    # 5 loads + 5 annotations + 5 frame hits + the aggregates of the whole corpus
+    assert first_cache.hits == 0 and first_cache.misses == 16
     second_cache = Cache(tmp_path / "cache")
     second = analyze(folder, cache=second_cache, method=METHOD)
-    assert second_cache.hits == 15 and second_cache.misses == 0
+    assert second_cache.hits == 16 and second_cache.misses == 0
     assert list(first) == list(second)
     for name in first:
         pd.testing.assert_frame_equal(first[name], second[name])
@@ -54,7 +55,7 @@ def test_adding_one_article_recomputes_only_that_article(folder, tmp_path):
         fh.write("005_new.txt,New Outlet,Nowhere,,2025-08-21,,,news report,\n")
     cache = Cache(tmp_path / "cache")
     tables = analyze(folder, cache=cache, method=METHOD)
-    assert cache.misses == 3 and cache.hits == 15  # the new file: load + annotation + frame hits
+    assert cache.misses == 4 and cache.hits == 15  # the new file: load + annotation + frame hits; aggregates
     assert "New Outlet" in set(tables["tone_by_outlet"]["outlet"])
     fresh = analyze(folder, cache=False, method=METHOD)  # cached and new rows come back in corpus order
     for name in fresh:
@@ -68,7 +69,7 @@ def test_a_changed_registry_is_picked_up(folder, tmp_path):
     path.write_text(shipped.rstrip("\n") + "\nkim_jin_ha,Kim Jin-ha,person,south_korea,Kim Jin-ha,,,,,,\n", encoding="utf-8")
     cache = Cache(tmp_path / "cache")
     tables = analyze(folder, cache=cache, method=METHOD, actors=path)
-    assert cache.hits == 10 and cache.misses == 5  # loading and frame hits reused, every annotation redone
+    assert cache.hits == 10 and cache.misses == 6  # loading and frame hits reused; annotations and aggregates redone
     assert "Kim Jin-ha" in set(tables["mentions"]["name"])
 
 
@@ -79,7 +80,26 @@ def test_a_changed_frame_dictionary_keeps_the_annotations_and_changes_the_hits(f
                     encoding="utf-8")
     cache = Cache(tmp_path / "cache")
     tables = analyze(folder, cache=cache, method=METHOD, frame_table=path)
-    assert cache.hits == 10 and cache.misses == 5  # loads and annotations reused; only frame hits redone
+    assert cache.hits == 10 and cache.misses == 6  # loads and annotations reused; frame hits and aggregates redone
     hits = tables["frame_hits"]
     assert set(hits["frame"]) == {"alaska"}
     assert hits.loc[hits["present"], "outlet"].nunique() >= 3
+
+
+def test_aggregates_are_cached_per_corpus_state_and_min_n(folder, tmp_path):
+    first = analyze(folder, cache=Cache(tmp_path / "cache"), method=METHOD)
+    again = Cache(tmp_path / "cache")
+    analyze(folder, cache=again, method=METHOD)
+    assert again.misses == 0
+    other = Cache(tmp_path / "cache")
+    flagged = analyze(folder, cache=other, method=METHOD, min_n=1000)
+    assert other.misses == 1  # the aggregates only: min_n shapes them, not the per-article tables
+    assert flagged["tone_by_outlet"]["small_n"].all() and not first["tone_by_outlet"]["small_n"].all()
+    assert flagged["tone_by_article"]["small_n"].all()
+
+
+def test_without_aggregates_tone_by_article_is_still_returned(folder):
+    tables = analyze(folder, cache=False, method=METHOD, aggregates=False, min_n=2)
+    assert "tone_by_outlet" not in tables and "terms_by_outlet" not in tables
+    by_article = tables["tone_by_article"]
+    assert (by_article["small_n"] == (by_article["n"] < 2)).all() and len(by_article) > 20
