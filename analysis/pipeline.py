@@ -263,7 +263,7 @@ def analyze(
     key = cache_key(AGGREGATE_VERSION, __version__, per_key, min_n, _aggregate_inputs(actors))
     stored = store.get_many("aggregate", [key]).get(key) if store is not None else None
     if stored is None:
-        stored = aggregate(corpus, per, actor_table, min_n, tone_by_article=by_article)
+        stored = aggregate(corpus, per, actor_table, min_n, tone_by_article=by_article, jobs=jobs)
         if store is not None:
             store.put_many("aggregate", {key: stored}, keep=AGGREGATES_KEPT)
     tables.update(stored)
@@ -276,25 +276,42 @@ def _aggregate_inputs(actors) -> list[str]:
 
 
 def aggregate(corpus: Corpus, per: dict[str, pd.DataFrame], actor_table: pd.DataFrame, min_n: int,
-              tone_by_article: pd.DataFrame | None = None) -> dict:
+              tone_by_article: pd.DataFrame | None = None, jobs: int = 1) -> dict:
     """The cross-article tables, from the corpus and the per-article ones.
 
     ``tone_by_article``: that table when already computed per article (its
-    ``small_n`` is set here, from ``min_n``); None to compute it.
+    ``small_n`` is set here, from ``min_n``); None to compute it. With
+    ``jobs`` > 1 the term counts and the other tables are made in two
+    forked processes at once (about equal halves of the work).
     """
-    body = corpus.body()
-    phrases = terms.actor_phrases(actor_table)
-    term_table = terms.term_table(body, by="outlet", ngram_range=(1, 3), phrases=phrases)
     if tone_by_article is None:
         tone_by_article = summarize_tone(per["tone"], by=TONE_BY_ARTICLE, min_n=min_n)
     else:
         tone_by_article = tone_by_article.assign(small_n=tone_by_article["n"] < min_n)
+    _AGGREGATE_INPUTS.update(corpus=corpus, per=per, actors=actor_table, min_n=min_n)
+    try:
+        parts = list(parallel_map(_aggregate_part, [(0,), (1,)], jobs))
+    finally:
+        _AGGREGATE_INPUTS.clear()
+    tables = {**parts[0], **parts[1], "tone_by_article": tone_by_article}
+    return {name: tables[name] for name in AGGREGATES}
+
+
+_AGGREGATE_INPUTS: dict = {}  # set before forking, read by the workers
+AGGREGATES = ("tone_by_outlet", "tone_by_article", "stance_summary", "terms_by_outlet", "keyness_by_outlet",
+              "frame_shares", "naming")
+
+
+def _aggregate_part(part: int) -> dict[str, pd.DataFrame]:
+    corpus, per, actor_table, min_n = (_AGGREGATE_INPUTS[k] for k in ("corpus", "per", "actors", "min_n"))
+    body = corpus.body()
+    if part == 0:
+        term_table = terms.term_table(body, by="outlet", ngram_range=(1, 3), phrases=terms.actor_phrases(actor_table))
+        return {"terms_by_outlet": term_table,
+                "keyness_by_outlet": terms.keyness_from_terms(term_table)}  # no second pass over the text
     return {
         "tone_by_outlet": summarize_tone(per["tone"], by=("name", "outlet"), min_n=min_n),
-        "tone_by_article": tone_by_article,
         "stance_summary": summarize_stance(per["stance"]) if len(per["stance"]) else pd.DataFrame(),
-        "terms_by_outlet": term_table,
-        "keyness_by_outlet": terms.keyness_from_terms(term_table),  # no second pass over the text
         "frame_shares": frames.frame_shares(per["frame_hits"], by="outlet", min_n=min_n),
         "naming": naming.naming_table(body, by="outlet"),
     }
