@@ -156,7 +156,7 @@ class Cache:
         folder = self.folder / stage
         folder.mkdir(parents=True, exist_ok=True)
         name = uuid.uuid4().hex
-        _atomic(folder / f"{name}.pkl", pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        _atomic(folder / f"{name}.pkl", payload, pickled=True)
         _atomic(folder / f"{name}.keys", "\n".join(keys).encode("ascii"))  # last: a segment exists once listed
         segments = list(folder.glob("*.keys"))
         if keep is not None:
@@ -194,15 +194,22 @@ class Cache:
         if merged is None:
             return
         name = uuid.uuid4().hex
-        _atomic(folder / f"{name}.pkl", pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
+        _atomic(folder / f"{name}.pkl", merged, pickled=True)
         _atomic(folder / f"{name}.keys", "\n".join(keys).encode("ascii"))
         for keys_file in olds:  # keys first: a segment is never listed without its data
             for path in (keys_file, keys_file.with_suffix(".pkl")):
                 path.unlink(missing_ok=True)
 
 
-def _atomic(path: Path, data: bytes) -> None:
+def _atomic(path: Path, data, pickled: bool = False) -> None:
+    """Write ``data`` (bytes, or any object with ``pickled``) to ``path`` via a temporary file and a rename.
+
+    Pickles stream straight to the file: no copy of a large segment is built in memory.
+    """
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+        if pickled:
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            fh.write(data)
     os.replace(tmp, path)

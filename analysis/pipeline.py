@@ -157,20 +157,27 @@ def _cached_stage(stage: str, ids: list[str], keys: list[str], work, names: tupl
     if todo:
         chunks = _chunks(todo, jobs)
         computed = list(_progress(parallel_map(work, [(c,) for c in chunks], jobs), len(chunks), progress, stage))
-        new = {name: _concat([c[name] for c in computed]) for name in names}
-        if cache is not None:
+        new = {}
+        for name in names:  # one table at a time, the chunks' parts freed as they are joined
+            new[name] = _concat([c.pop(name) for c in computed])
+        del computed
+        if cache is not None:  # the key column is added in place and removed below: no copies of big tables
             key_of = dict(zip(ids, keys))
-            cache.put_tables(stage, [key_of[a] for a in todo],
-                             {name: t.assign(**{KEY_COLUMN: t["article_id"].map(key_of)}) for name, t in new.items()})
+            for table in new.values():
+                table[KEY_COLUMN] = table["article_id"].map(key_of)
+            cache.put_tables(stage, [key_of[a] for a in todo], new)
         for name in names:
-            parts[name].append(new[name])
+            parts[name].append(new.pop(name))
     position = {a: i for i, a in enumerate(ids)}
     tables = {}
     for name in names:
-        table = _concat(parts[name]).drop(columns=KEY_COLUMN, errors="ignore")
+        mixed = len(parts[name]) > 1  # cached and new rows
+        table = _concat(parts.pop(name))
+        if KEY_COLUMN in table:
+            del table[KEY_COLUMN]
         if name == "tone_by_article":  # sorted by its keys, as one summary of the whole corpus is
             table = table.sort_values([*TONE_BY_ARTICLE, "voice"], kind="stable", ignore_index=True)
-        elif len(parts[name]) > 1:  # cached and new rows: corpus order, an article's rows as computed
+        elif mixed:  # back to corpus order, an article's rows as computed
             order = np.argsort(table["article_id"].map(position).to_numpy(), kind="stable")
             table = table.iloc[order].reset_index(drop=True)
         tables[name] = table
