@@ -323,12 +323,21 @@ class Tokenizer:
 
     def _scan_occurrences(self, joined: str):
         """``_occurrences`` for the joined, normalised text: (docs, ids, terms), or None if no term."""
-        found = self._scan.findall(joined)
-        forms = dict.fromkeys(found)  # distinct matched strings, first seen first
-        for code, form in enumerate(forms):
-            forms[form] = code
-        codes = np.fromiter(map(forms.__getitem__, found), dtype=np.int64, count=len(found))
-        del found
+        # Scanned in blocks cut just after a separator (the start of a string
+        # matches like the position after one), so that only one block's
+        # matched strings are alive at once: on 10,000 articles the list of
+        # every match took about 0.7 GB. Codes number the distinct matched
+        # strings in order of first appearance, as one scan would.
+        forms: dict[str, int] = {}
+        blocks = []
+        for block in _blocks(joined, _SCAN_BLOCK):
+            found = self._scan.findall(block)
+            for form in dict.fromkeys(found):
+                forms.setdefault(form, len(forms))
+            blocks.append(np.fromiter(map(forms.__getitem__, found), dtype=np.int64, count=len(found)))
+            del found
+        codes = np.concatenate(blocks) if blocks else np.zeros(0, np.int64)
+        del blocks
         # Per distinct form: 0 = word (its canonical tokens in `flat`), 1 = break, 2 = separator.
         kind = np.zeros(len(forms), dtype=np.int8)
         size = np.zeros(len(forms), dtype=np.int64)
@@ -411,6 +420,19 @@ class Tokenizer:
         X.sum_duplicates()
         X.sort_indices()
         return X, terms[order]
+
+
+_SCAN_BLOCK = 4_000_000  # characters of joined text scanned at once
+
+
+def _blocks(joined: str, size: int):
+    """``joined`` in pieces of about ``size`` characters, each but the last ending with ``_SEP``."""
+    start = 0
+    while start < len(joined):
+        cut = joined.find(_SEP, start + size) if start + size < len(joined) else -1
+        end = len(joined) if cut < 0 else cut + 1
+        yield joined[start:end]
+        start = end
 
 
 def _texts_at(joined: str, positions: list[int]) -> np.ndarray:

@@ -252,10 +252,14 @@ def by_text_counts(texts, tokenizer):
     return X, vectorizer.get_feature_names_out()
 
 
+@pytest.mark.parametrize("block", [None, 1, 40])  # None: one scan; else the joined text is scanned in small blocks
 @pytest.mark.parametrize("ngram_range", [(1, 1), (1, 3), (2, 3)])
 @pytest.mark.parametrize("phrases", [None, "actors", {"North Korea": "north korea", "Kim": "kim", "US": "u.s."}])
-def test_one_pass_counting_matches_the_tokenizer_text_by_text(ngram_range, phrases):
+def test_one_pass_counting_matches_the_tokenizer_text_by_text(ngram_range, phrases, block, monkeypatch):
     from analysis.actors import load_actors
+
+    if block is not None:
+        monkeypatch.setattr(terms, "_SCAN_BLOCK", block)
 
     mapping = terms.actor_phrases(load_actors()) if phrases == "actors" else phrases
     tokenizer = Tokenizer(phrases=mapping, ngram_range=ngram_range)
