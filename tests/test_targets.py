@@ -59,6 +59,71 @@ def test_features_mask_mention_and_other_targets():
     assert numeric.shape == (T.N_NUMERIC,)
 
 
+def test_features_at_sentence_edges_and_several_targets():
+    text = "Obama praised Merkel, Macron and the plan"
+    obama, merkel, macron = (0, 5), (14, 20), (22, 28)
+    names, _ = T.target_features(text, *obama, others=[merkel, macron])
+    assert "l1=<s>" in names and "l3=<s>" in names and "r1=praised" in names
+    assert "r2=OTHER" in names and "r3=," in names
+    assert "W:TARGET praised OTHER" in names
+    names, _ = T.target_features(text, *merkel, others=[obama, macron])
+    assert "l1=praised" in names and "l2=OTHER" in names and "r2=OTHER" in names
+    assert "S:OTHER praised TARGET" not in names  # sentence n-grams stop at bigrams
+    assert "S:OTHER praised" in names and "S:praised TARGET" in names
+    names, _ = T.target_features(text, len(text) - 4, len(text), others=[obama, merkel, macron])
+    assert "r1=</s>" in names and "l1=the" in names
+    assert not any(n.startswith("R:") for n in names)
+    # the mention's own words never leak into the features, at any edge
+    for span in (obama, merkel, macron):
+        names, _ = T.target_features(text, *span, others=[o for o in (obama, merkel, macron) if o != span])
+        word = text[slice(*span)].lower()
+        assert not any(word in n.lower() for n in names)
+
+
+def test_word_lexicon_features_follow_the_target():
+    names, numeric = T.target_features(SENT, *PUTIN, others=[ZEL])
+    assert numeric.shape == (T.N_NUMERIC,)
+    np.testing.assert_array_equal(numeric[: T._N_LEX], T._lexicon(SENT))
+    assert "X:rw:+:1" in names and not any(n.startswith("X:") and n.endswith("-") for n in names)
+    names, _ = T.target_features(SENT, *ZEL, others=[PUTIN])
+    assert "X:rw:-:1" in names and "X:cr:-" in names
+
+
+def test_word_valences_flip_after_negation():
+    text = "He did not praise the plan, but praised the deal"
+    vader, pattern = T._word_valences(text, 3)
+    norm = T._token_data(text)[3]
+    first, second = norm.index("praise"), len(norm) - 3
+    assert norm[second] == "praised"
+    assert vader[first] < 0 < vader[second]
+    assert vader[first] == -T._word_lexicons()[0]["praise"]  # "not" flips it
+    assert pattern[norm.index("plan")] == 0.0  # not in the lexicon
+
+
+def test_lexicon_features_do_not_run_the_analysers_on_parts(monkeypatch):
+    calls = []
+    real = T._lexicon.__wrapped__
+
+    def spy(text):
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(T, "_lexicon", spy)
+    T.target_features(SENT, *PUTIN, others=[ZEL])
+    T.target_features(SENT, *ZEL, others=[PUTIN])
+    assert set(calls) == {SENT}
+
+
+def test_shipped_model_loads_offline_and_matches_its_features():
+    model = T.load_light_model()
+    cfg = model["config"]
+    assert model["coef"].shape == (3, (1 << cfg["n_bits"]) + T.N_NUMERIC)
+    assert model["num_mean"].shape == (T.N_NUMERIC,) == model["num_scale"].shape
+    assert model["meta"]["n_numeric"] == T.N_NUMERIC
+    assert model["meta"]["train_file"] == "train.jsonl"
+    assert list(model["classes"]) == list(T.LABELS)
+
+
 def test_window_method_gives_each_target_its_own_tone():
     df = pd.DataFrame({"text": [SENT, SENT], "start": [0, 27], "end": [5, 36]})
     out = T.score_targets(df, method="window")
@@ -123,7 +188,8 @@ def test_model_file_is_plain_arrays_with_provenance():
 def test_shipped_model_reproduces_stored_dev_figures():
     stored = T.load_light_model()["meta"]["dev"]
     # Bounds are the figures achieved when the shipped model was built.
-    for name, bound, n in (("rw_dev.jsonl", 0.666, 343), ("mt_dev.jsonl", 0.621, 442)):
+    # The acceptance criteria are 0.70 (rw_dev) and 0.62 (mt_dev).
+    for name, bound, n in (("rw_dev.jsonl", 0.712, 343), ("mt_dev.jsonl", 0.627, 442)):
         _, metrics = T.evaluate_targets(DATA / name, "model")
         assert metrics["macro_f1"] == pytest.approx(stored[name]["macro_f1"], abs=1e-4)
         assert metrics["macro_f1"] >= bound
