@@ -38,7 +38,7 @@ from .tone import mention_tone, summarize_tone
 __all__ = ["analyze", "write_tables", "default_cache_dir", "ANNOTATE_VERSION", "PER_ARTICLE"]
 
 # Part of every per-article cache key: bump it when annotation changes its output.
-ANNOTATE_VERSION = "annotate-3"
+ANNOTATE_VERSION = "annotate-4"
 PER_ARTICLE = ("mentions", "tone", "quotes", "stance", "frame_hits")
 # Annotations cached per article under the registry's hash; frame hits are
 # cached under the frame dictionary's hash instead.

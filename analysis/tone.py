@@ -5,9 +5,11 @@ For every mention (``analysis.actors.find_mentions``) three kinds of score:
 - **sentence**: TextBlob (Pattern) polarity in [-1, 1] and subjectivity in
   [0, 1], and VADER compound in [-1, 1], of the whole sentence. Every actor
   in a sentence gets the same value.
-- **context**: the same three scores on the mention's own clause, found by
-  ``analysis.targets.target_context`` (cut at clause boundaries and at the
-  other actors of the sentence).
+- **context** (only with ``clause_lexicons=True``): the same three scores
+  on the mention's own clause, found by ``analysis.targets.target_context``
+  (cut at clause boundaries and at the other actors of the sentence). Off by
+  default: it doubles the lexicon work, and the target-aware method below,
+  which reads the clause word by word, is the validated measure.
 - **target**: ``analysis.targets.score_targets`` with ``method`` (default
   ``"model"``, the method validated on NewsMTSC): ``target_label`` in
   {-1, 0, 1}, ``target_score`` in [-1, 1] and, for the model, the class
@@ -93,17 +95,19 @@ def score_sentences(df: pd.DataFrame, text_col: str = "text") -> pd.DataFrame:
 _BATCH = 2048
 
 
-def mention_tone(mentions: pd.DataFrame, sentences: pd.DataFrame, method: str = DEFAULT_METHOD) -> pd.DataFrame:
-    """Tone of each mention: sentence, clause and target-aware scores.
+def mention_tone(mentions: pd.DataFrame, sentences: pd.DataFrame, method: str = DEFAULT_METHOD,
+                 clause_lexicons: bool = False) -> pd.DataFrame:
+    """Tone of each mention: sentence and target-aware scores (and clause lexicon scores on request).
 
     ``mentions`` from ``find_mentions``; ``sentences`` is ``corpus.sentences``.
     Returns a copy of ``mentions`` with added columns:
 
     - ``sentence_text``; ``context_start``, ``context_end`` (offsets in the
       sentence) and ``context`` (the clause text);
-    - ``sentence_polarity``, ``sentence_subjectivity``, ``sentence_vader``,
-      ``context_polarity``, ``context_subjectivity``, ``context_vader``
-      (TextBlob polarity and VADER compound in [-1, 1], subjectivity in [0, 1]);
+    - ``sentence_polarity``, ``sentence_subjectivity``, ``sentence_vader``
+      (TextBlob polarity and VADER compound in [-1, 1], subjectivity in [0, 1]),
+      and with ``clause_lexicons`` the same of the clause: ``context_polarity``,
+      ``context_subjectivity``, ``context_vader``;
     - ``target_method``, ``target_label`` (-1/0/1), ``target_score`` ([-1, 1]),
       ``p_neg``, ``p_neu``, ``p_pos`` (NaN unless ``method == "model"``);
     - ``voice``: ``"quoted"`` inside a direct quotation, else ``"outlet"``.
@@ -143,7 +147,7 @@ def mention_tone(mentions: pd.DataFrame, sentences: pd.DataFrame, method: str = 
     for lo in range(0, max(len(distinct), 1), _BATCH):
         batch = range(lo, min(lo + _BATCH, len(distinct)))
         for i in batch:
-            for text in (str(distinct[i][0]), contexts[i]):
+            for text in (str(distinct[i][0]), contexts[i]) if clause_lexicons else (str(distinct[i][0]),):
                 if text not in lex:
                     lex[text] = _lexicon(text)
         frame = pd.DataFrame({
@@ -169,8 +173,10 @@ def mention_tone(mentions: pd.DataFrame, sentences: pd.DataFrame, method: str = 
         "context_end": np.array([spans[i][1] for i in row_target], dtype="int64"),
         "context": pd.array([contexts[i] for i in row_target], dtype="string"),
     }
-    for prefix, texts_of_rows in (("sentence", [str(t) for t in sentence_texts]),
-                                  ("context", [contexts[i] for i in row_target])):
+    scopes = [("sentence", [str(t) for t in sentence_texts])]
+    if clause_lexicons:
+        scopes.append(("context", [contexts[i] for i in row_target]))
+    for prefix, texts_of_rows in scopes:
         scores = np.array([lex[t] for t in texts_of_rows], dtype="float64").reshape(len(base), len(_LEXICON_COLUMNS))
         for k, name in enumerate(_LEXICON_COLUMNS):
             new[f"{prefix}_{name}"] = scores[:, k]
@@ -230,6 +236,8 @@ def compare_lexicons(tone: pd.DataFrame, scope: str = "sentence", band: float = 
     ``textblob_label``, ``vader_label``, ``agree`` (bool), ``gap``
     (``vader - textblob``), sorted by ``|gap|`` descending.
     """
+    if f"{scope}_vader" not in tone:
+        raise ValueError(f"no {scope} lexicon scores in this table: use mention_tone(..., clause_lexicons=True)")
     text_col = "sentence_text" if scope == "sentence" else "context"
     grouped = tone.groupby(["article_id", text_col], sort=False)
     out = grouped.agg(outlet=("outlet", "first"), actors=("name", lambda s: "; ".join(dict.fromkeys(s))),

@@ -11,8 +11,8 @@ from analysis.tone import compare_lexicons, lexicon_scores, mention_tone, summar
 METHOD = "window"
 
 
-def tone_of(corpus, method=METHOD):
-    return mention_tone(find_mentions(corpus), corpus.sentences, method=method)
+def tone_of(corpus, method=METHOD, clause_lexicons=True):
+    return mention_tone(find_mentions(corpus), corpus.sentences, method=method, clause_lexicons=clause_lexicons)
 
 
 def test_lexicon_scores_are_plain_floats_in_range():
@@ -57,6 +57,15 @@ def test_compare_lexicons_finds_disagreements(seeds):
     assert table["text"].is_unique or table["article_id"].nunique() > 1
     assert (~table["agree"]).any() and table["agree"].any()
     assert (table["agree"] == (table["textblob_label"] == table["vader_label"])).all()
+
+
+def test_clause_lexicon_scores_are_opt_in_and_change_nothing_else(seeds):
+    full, lean = tone_of(seeds), tone_of(seeds, clause_lexicons=False)
+    clause_cols = ["context_polarity", "context_subjectivity", "context_vader"]
+    assert not set(clause_cols) & set(lean.columns)
+    pd.testing.assert_frame_equal(full.drop(columns=clause_cols), lean)
+    with pytest.raises(ValueError, match="clause_lexicons=True"):
+        compare_lexicons(lean, scope="context")
 
 
 def test_inputs_are_not_mutated(seeds):
