@@ -102,9 +102,11 @@ def stance_heatmap(stance_summary: pd.DataFrame, holder: str = "holder_name", ta
     labels = (table["mean"].map("{:+.1f}".format) + "\n+" + table["n_support"].astype(str) + " / −"
               + table["n_oppose"].astype(str)).unstack(target).reindex_like(mean)
     faint = table["small_n"].unstack(target).reindex_like(mean)
-    fig, ax = plt.subplots(figsize=(2.5 + 1.3 * mean.shape[1], 1.5 + 0.5 * mean.shape[0]))
+    # Wide enough for a finding-length title; the colour scale says its ends in words.
+    fig, ax = plt.subplots(figsize=(max(9.0, 2.5 + 1.3 * mean.shape[1]), max(3.5, 1.5 + 0.5 * mean.shape[0])))
     image = _grid(ax, mean, labels, "RdBu", -1, 1, faint)
-    fig.colorbar(image, ax=ax, label="net stance (−1 opposes … +1 supports)", shrink=0.6)
+    bar = fig.colorbar(image, ax=ax, label="net stance", shrink=0.8)
+    bar.set_ticks([-1, 0, 1], labels=["−1 opposes", "0", "+1 supports"])
     ax.set_xlabel("target")
     ax.set_ylabel("holder")
     return fig

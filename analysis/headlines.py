@@ -15,11 +15,18 @@ __all__ = ["largest_share", "length_range", "furniture_share", "tone_extremes", 
 
 
 def largest_share(table: pd.DataFrame, label: str, value: str, what: str) -> str:
-    """"X has the most {what} (n of N)" for the row with the largest ``value``."""
+    """"X has the most {what} (n of N)" for the row with the largest ``value``; ties are named as ties."""
     if table.empty:
         return f"No {what}"
-    row = table.sort_values([value, label], ascending=[False, True]).iloc[0]
+    ordered = table.sort_values([value, label], ascending=[False, True])
+    top = ordered[ordered[value] == ordered[value].iloc[0]]
     total = table[value].sum()
+    if len(top) == len(table) > 1:
+        return f"All {len(table)} {label}s have the same number of {what} ({top[value].iloc[0]:,} each)"
+    if len(top) > 1:
+        names = ", ".join(map(str, top[label].iloc[:-1])) + f" and {top[label].iloc[-1]}"
+        return f"{names} have the most {what} ({top[value].iloc[0]:,} each of {total:,})"
+    row = top.iloc[0]
     return f"{row[label]} has the most {what} ({row[value]:,} of {total:,})"
 
 

@@ -24,6 +24,10 @@ def test_widest_gap_names_the_actor_and_both_outlets():
 def test_largest_share_and_length_range():
     per = pd.DataFrame({"outlet": ["A", "B"], "articles": [3, 1]})
     assert headlines.largest_share(per, "outlet", "articles", "articles") == "A has the most articles (3 of 4)"
+    tied = pd.DataFrame({"outlet": ["B", "A", "C"], "articles": [2, 2, 1]})
+    assert headlines.largest_share(tied, "outlet", "articles", "articles") == "A and B have the most articles (2 each of 5)"
+    even = pd.DataFrame({"outlet": ["A", "B"], "articles": [1, 1]})
+    assert headlines.largest_share(even, "outlet", "articles", "articles") == "All 2 outlets have the same number of articles (1 each)"
     lengths = pd.DataFrame({"n_words": [1200, 640]})
     assert headlines.length_range(lengths) == "Articles run from 640 to 1,200 body words"
 
