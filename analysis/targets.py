@@ -860,20 +860,37 @@ def _save_model(model: dict, out_path) -> None:
 # --------------------------------------------------------------------------
 
 
-def validation(method: str = DEFAULT_METHOD, folder=None) -> pd.DataFrame:
+def validation(method: str = DEFAULT_METHOD, folder=None, cache=True) -> pd.DataFrame:
     """How ``method`` scores on the NewsMTSC dev files: one row per file.
 
     Columns ``dev set`` (file stem), ``method``, ``n``, ``macro_f1``,
     ``accuracy``. ``folder`` defaults to the project's ``data/newsmtsc``.
-    The notebooks print this beside every tone figure.
+    The notebooks print this beside every tone figure. The table depends only
+    on the method, its model file and the dev files, so it is cached under
+    their hashes (``cache``: as for ``analyze``); the transformer is always
+    scored afresh.
     """
+    from . import __version__
+    from .cache import file_hash, open_cache
+    from .cache import key as cache_key
     from .config import EVAL_DIR
 
+    paths = sorted(Path(folder or EVAL_DIR).glob("*_dev.jsonl"))
+    store = open_cache(cache) if method in METHODS else None
+    if store is not None:
+        model = file_hash(MODEL_PATH) if method == "model" else None
+        k = cache_key("validation", __version__, FORMAT_VERSION, method, model, [(p.name, file_hash(p)) for p in paths])
+        stored = store.get_many("validation", [k]).get(k)
+        if stored is not None:
+            return stored
     rows = []
-    for path in sorted(Path(folder or EVAL_DIR).glob("*_dev.jsonl")):
+    for path in paths:
         metrics = evaluate_targets(path, method)[1]
         rows.append({"dev set": path.stem, **{k: metrics[k] for k in ("method", "n", "macro_f1", "accuracy")}})
-    return pd.DataFrame(rows, columns=["dev set", "method", "n", "macro_f1", "accuracy"])
+    table = pd.DataFrame(rows, columns=["dev set", "method", "n", "macro_f1", "accuracy"])
+    if store is not None:
+        store.put_many("validation", {k: table}, keep=8)
+    return table
 
 
 def validation_line(table: pd.DataFrame) -> str:

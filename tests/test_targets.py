@@ -324,3 +324,17 @@ def test_validation_table_and_line_match_evaluate_targets():
     rw = T.evaluate_targets(DATA / "rw_dev.jsonl", "vader")[1]
     assert table.set_index("dev set").loc["rw_dev", "macro_f1"] == rw["macro_f1"]
     assert T.validation_line(table) == f"mt_dev {table['macro_f1'][0]:.2f}, rw_dev {rw['macro_f1']:.2f}"
+
+
+def test_validation_is_cached_by_method_model_and_dev_files(tmp_path):
+    from analysis.cache import Cache
+
+    first = Cache(tmp_path)
+    table = T.validation("vader", cache=first)
+    assert (first.hits, first.misses) == (0, 1)
+    again = Cache(tmp_path)
+    pd.testing.assert_frame_equal(T.validation("vader", cache=again), table)
+    assert (again.hits, again.misses) == (1, 0)
+    other = Cache(tmp_path)
+    T.validation("textblob", cache=other)
+    assert other.misses == 1  # another method, another key
