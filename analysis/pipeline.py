@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import __version__, frames, naming, targets, terms
 from .actors import find_mentions, load_actors
-from .cache import CACHE_ENV, KEY_COLUMN, Cache, default_cache_dir, file_hash, open_cache
+from .cache import KEY_COLUMN, Cache, default_cache_dir, file_hash, open_cache
 from .cache import key as cache_key
 from .corpus import LOADER_VERSION, Corpus, load_corpus, parallel_map
 from .quotes import find_quotes
