@@ -105,7 +105,7 @@ class Cache:
     # ----------------------------------------------------------------- tables
 
     def get_tables(self, stage: str, keys: list[str]) -> tuple[dict[str, pd.DataFrame], set[str]]:
-        """The stored rows of each table whose ``_key`` is in ``keys`` (the column dropped), and the keys found."""
+        """The stored rows of each table whose ``_key`` is in ``keys`` (the column kept), and the keys found."""
         parts: dict[str, list[pd.DataFrame]] = {}
         found: set[str] = set()
         for payload, wanted in self._segments(stage, set(keys)):
@@ -155,14 +155,11 @@ class Cache:
     def _write(self, stage: str, keys: list[str], payload, keep: int | None = None) -> None:
         folder = self.folder / stage
         folder.mkdir(parents=True, exist_ok=True)
-        name = uuid.uuid4().hex
-        _atomic(folder / f"{name}.pkl", payload, pickled=True)
-        _atomic(folder / f"{name}.keys", "\n".join(keys).encode("ascii"))  # last: a segment exists once listed
+        _write_segment(folder, keys, payload)
         segments = list(folder.glob("*.keys"))
         if keep is not None:
             for old in sorted(segments, key=lambda p: p.stat().st_mtime_ns)[:-keep]:
-                for path in (old, old.with_suffix(".pkl")):
-                    path.unlink(missing_ok=True)
+                _remove_segment(old)
         elif len(segments) > MAX_SEGMENTS:
             self._merge(stage)
 
@@ -193,12 +190,22 @@ class Cache:
             merged = {name: pd.concat(parts, ignore_index=True) for name, parts in tables.items()}
         if merged is None:
             return
-        name = uuid.uuid4().hex
-        _atomic(folder / f"{name}.pkl", merged, pickled=True)
-        _atomic(folder / f"{name}.keys", "\n".join(keys).encode("ascii"))
-        for keys_file in olds:  # keys first: a segment is never listed without its data
-            for path in (keys_file, keys_file.with_suffix(".pkl")):
-                path.unlink(missing_ok=True)
+        _write_segment(folder, keys, merged)
+        for keys_file in olds:
+            _remove_segment(keys_file)
+
+
+def _write_segment(folder: Path, keys: list[str], payload) -> None:
+    """``payload`` as a new segment: its pickle first, then its key list (a segment exists once listed)."""
+    name = uuid.uuid4().hex
+    _atomic(folder / f"{name}.pkl", payload, pickled=True)
+    _atomic(folder / f"{name}.keys", "\n".join(keys).encode("ascii"))
+
+
+def _remove_segment(keys_file: Path) -> None:
+    """Delete a segment: its key list first, so it is never listed without its data."""
+    for path in (keys_file, keys_file.with_suffix(".pkl")):
+        path.unlink(missing_ok=True)
 
 
 def _atomic(path: Path, data, pickled: bool = False) -> None:

@@ -87,20 +87,24 @@ def leading_term(top: pd.DataFrame, group_col: str = "group", value: str = "rate
     """"'term' tops the list in k of n outlets" for the most common first-ranked term."""
     if top.empty:
         return "No terms"
-    firsts = top.sort_values([group_col, value, "term"], ascending=[True, False, True]).groupby(group_col).head(1)
-    counts = firsts["term"].value_counts()
-    term = sorted(counts[counts == counts.max()].index)[0]
-    return f"“{term}” tops the list in {counts[term]} of {len(firsts)} outlets"
+    term, k, n = _most_often_first(top, group_col, value, "term")
+    return f"“{term}” tops the list in {k} of {n} outlets"
 
 
 def leading_frame(shares: pd.DataFrame, group_col: str = "outlet") -> str:
     """"'frame' is the most common frame in k of n outlets" (``shares`` from ``frames.frame_shares``)."""
     if shares.empty:
         return "No frames found"
-    firsts = shares.sort_values([group_col, "share", "frame"], ascending=[True, False, True]).groupby(group_col).head(1)
-    counts = firsts["frame"].value_counts()
-    frame = sorted(counts[counts == counts.max()].index)[0]
-    return f"“{frame.replace('_', ' ')}” is the most common frame in {counts[frame]} of {len(firsts)} outlets"
+    frame, k, n = _most_often_first(shares, group_col, "share", "frame")
+    return f"“{frame.replace('_', ' ')}” is the most common frame in {k} of {n} outlets"
+
+
+def _most_often_first(table: pd.DataFrame, group_col: str, value: str, item: str) -> tuple[str, int, int]:
+    """The ``item`` ranked first by ``value`` in the most groups (ties: alphabetical), that count, and the groups."""
+    firsts = table.sort_values([group_col, value, item], ascending=[True, False, True]).groupby(group_col).head(1)
+    counts = firsts[item].value_counts()
+    best = sorted(counts[counts == counts.max()].index)[0]
+    return best, int(counts[best]), len(firsts)
 
 
 def most_distinctive(top: pd.DataFrame, group_col: str = "group") -> str:
