@@ -33,6 +33,7 @@ __all__ = [
     "MEASURES",
     "compare_lexicons",
     "compare_methods",
+    "confident_disagreements",
     "method_agreement",
     "lexicon_scores",
     "mention_tone",
@@ -307,3 +308,16 @@ def method_agreement(comparison: pd.DataFrame, by: str = "name", min_n: int = DE
                       vader_negative=("vader_negative", "mean")).reset_index()
     out["small_n"] = out["n"] < min_n
     return out.sort_values(["n", by], ascending=[False, True], kind="stable").reset_index(drop=True)[columns]
+
+
+def confident_disagreements(comparison: pd.DataFrame, n: int = 8) -> pd.DataFrame:
+    """The ``n`` mentions where the target method and VADER give opposite polar labels, most confident first.
+
+    ``comparison`` from ``compare_methods``; rows where either label is
+    neutral are not opposites and are left out. Keeps ``outlet``, ``name``,
+    ``target``, ``confidence``, ``vader``, ``textblob``, ``sentence_text``.
+    """
+    polar = (comparison["target"] != "neutral") & (comparison["vader"] != "neutral")
+    opposite = comparison[polar & ~comparison["agree_vader"]]
+    columns = ["outlet", "name", "target", "confidence", "vader", "textblob", "sentence_text"]
+    return opposite.sort_values("confidence", ascending=False, kind="stable")[columns].head(n)

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.targets import LEXICON_THRESHOLDS
-from analysis.tone import compare_methods, method_agreement
+from analysis.tone import compare_methods, confident_disagreements, method_agreement
 
 
 def _tone(rows):
@@ -41,3 +41,16 @@ def test_a_lexicon_target_method_has_no_confidence_and_empty_input_is_fine():
     out = compare_methods(tone)
     assert out["confidence"].isna().all()
     assert method_agreement(out.iloc[0:0]).empty
+
+
+def test_confident_disagreements_are_opposite_polar_labels_most_confident_first():
+    lo, hi = LEXICON_THRESHOLDS["vader"]
+    tone = _tone([
+        ("a", "X", "Putin", "outlet", -1, hi + 0.1, 0.0, 0.6, 0.3, 0.1, "opposite, less sure"),
+        ("a", "X", "Putin", "outlet", -1, (lo + hi) / 2, 0.0, 0.9, 0.05, 0.05, "VADER neutral: not opposite"),
+        ("b", "Y", "Kim", "outlet", 1, lo - 0.1, 0.0, 0.1, 0.1, 0.8, "opposite, sure"),
+        ("b", "Y", "Kim", "outlet", 1, hi + 0.1, 0.0, 0.05, 0.05, 0.9, "agree"),
+    ])
+    out = confident_disagreements(compare_methods(tone))
+    assert out["sentence_text"].tolist() == ["opposite, sure", "opposite, less sure"]
+    assert confident_disagreements(compare_methods(tone), n=1)["name"].tolist() == ["Kim"]
