@@ -35,7 +35,7 @@ from .stance import find_stance, summarize_stance
 from .stats import DEFAULT_MIN_N
 from .tone import mention_tone, summarize_tone
 
-__all__ = ["analyze", "write_tables", "default_cache_dir", "ANNOTATE_VERSION", "PER_ARTICLE"]
+__all__ = ["analyze", "outlet_terms", "outlet_keyness", "write_tables", "default_cache_dir", "ANNOTATE_VERSION", "PER_ARTICLE"]
 
 # Part of every per-article cache key: bump it when annotation changes its output.
 ANNOTATE_VERSION = "annotate-4"
@@ -46,6 +46,7 @@ CACHED = ("mentions", "tone", "quotes", "stance")
 TONE_BY_ARTICLE = ("name", "article_id")
 # Part of the key of the cached aggregates: bump it when an aggregate changes its output.
 AGGREGATE_VERSION = "aggregate-1"
+TERMS_NGRAMS = (1, 3)  # the n-grams of ``terms_by_outlet``: narrower term tables are cut from it
 AGGREGATES_KEPT = 4  # whole-corpus results are large: keep the newest few corpus states only
 
 
@@ -313,7 +314,7 @@ def _aggregate_part(part: int) -> dict[str, pd.DataFrame]:
     corpus, per, actor_table, min_n = (_AGGREGATE_INPUTS[k] for k in ("corpus", "per", "actors", "min_n"))
     body = corpus.body()
     if part == 0:
-        term_table = terms.term_table(body, by="outlet", ngram_range=(1, 3), phrases=terms.actor_phrases(actor_table))
+        term_table = terms.term_table(body, by="outlet", ngram_range=TERMS_NGRAMS, phrases=terms.actor_phrases(actor_table))
         return {"terms_by_outlet": term_table,
                 "keyness_by_outlet": terms.keyness_from_terms(term_table)}  # no second pass over the text
     return {
@@ -322,6 +323,38 @@ def _aggregate_part(part: int) -> dict[str, pd.DataFrame]:
         "frame_shares": frames.frame_shares(per["frame_hits"], by="outlet", min_n=min_n),
         "naming": naming.naming_table(body, by="outlet"),
     }
+
+
+def outlet_terms(tables: dict[str, pd.DataFrame], ngram_range: tuple[int, int] = (1, 1), min_count: int = 1,
+                 extra_stopwords=(), actors=None) -> pd.DataFrame:
+    """``terms.term_table`` by outlet of the body text, from ``analyze``'s tables.
+
+    Cut from ``terms_by_outlet`` (``terms.restrict_terms``: the same table,
+    without reading the text again) when it is there and covers the request;
+    counted from ``paragraphs`` otherwise, e.g. with ``extra_stopwords``.
+    ``actors``: the registry ``analyze`` was given (None: the shipped one);
+    its names are counted as one term per actor either way.
+    """
+    lo, hi = ngram_range
+    extra = list(extra_stopwords)
+    if not extra and "terms_by_outlet" in tables and TERMS_NGRAMS[0] <= lo <= hi <= TERMS_NGRAMS[1]:
+        return terms.restrict_terms(tables["terms_by_outlet"], ngram_range, min_count)
+    return terms.term_table(tables["paragraphs"], by="outlet", ngram_range=ngram_range, extra_stopwords=extra,
+                            phrases=terms.actor_phrases(load_actors(actors)), min_count=min_count)
+
+
+def outlet_keyness(tables: dict[str, pd.DataFrame], min_count: int = 1, actors=None) -> pd.DataFrame:
+    """``terms.keyness`` by outlet of the body text (words), from ``analyze``'s tables.
+
+    From ``keyness_by_outlet`` or the counts in ``terms_by_outlet`` when they
+    are there (the same table, tested), from ``paragraphs`` otherwise.
+    """
+    if "terms_by_outlet" in tables:
+        if min_count <= 1 and "keyness_by_outlet" in tables:
+            return tables["keyness_by_outlet"]
+        return terms.keyness_from_terms(tables["terms_by_outlet"], min_count=min_count)
+    return terms.keyness(tables["paragraphs"], by="outlet", phrases=terms.actor_phrases(load_actors(actors)),
+                         min_count=min_count)
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir) -> list[Path]:

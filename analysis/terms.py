@@ -77,6 +77,7 @@ __all__ = [
     "tokenize",
     "select_text",
     "term_table",
+    "restrict_terms",
     "top_terms",
     "keyness",
     "keyness_from_counts",
@@ -692,6 +693,38 @@ def term_table(
     return table.iloc[order].reset_index(drop=True)
 
 
+def restrict_terms(table: pd.DataFrame, ngram_range: tuple[int, int] = (1, 1), min_count: int = 1) -> pd.DataFrame:
+    """The ``term_table`` for a narrower ``ngram_range`` (and ``min_count``), from a wider one.
+
+    ``table`` is ``term_table`` output with ``min_count=1`` over an n-gram
+    range that covers ``ngram_range``. Counts, rates, document frequencies
+    and group sizes do not depend on which other n-grams are counted, so the
+    rows are kept as they are; ``tfidf`` is recomputed over the kept terms,
+    since each group's vector is scaled over its own terms. The result equals
+    ``term_table(text, ngram_range=..., min_count=...)`` with the same
+    tokenizer options and grouping (tested), without reading the text again,
+    provided every group of the text has at least one term in ``table`` (a
+    group whose text is all stopwords has no row to count in the idf).
+    """
+    lo, hi = ngram_range
+    rows = table[table["ngram"].between(lo, hi)]
+    if min_count > 1:
+        rows = rows[rows.groupby("term", sort=False)["count"].transform("sum") >= min_count]
+    rows = rows.reset_index(drop=True)
+    if rows.empty:
+        return rows
+    group_codes, groups = pd.factorize(table["group"], sort=True)  # every group of the text counts in the idf
+    row = pd.Categorical(rows["group"], categories=groups).codes
+    term_codes, _ = pd.factorize(rows["term"], sort=True)  # the vocabulary order of term_table: same sums
+    counts = sp.csr_matrix((rows["count"].to_numpy(dtype=float), (row, term_codes)),
+                           shape=(len(groups), term_codes.max() + 1))
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    tfidf = TfidfTransformer().fit_transform(counts).tocsr()
+    rows["tfidf"] = np.asarray(tfidf[row, term_codes]).ravel()
+    return rows
+
+
 def top_terms(table: pd.DataFrame, n: int = 10, value: str = "count", group: str = "group") -> pd.DataFrame:
     """The ``n`` rows with the highest ``value`` in each ``group`` (ties broken by term, A-Z).
 
@@ -797,15 +830,17 @@ def keyness(
     return keyness_from_counts(wide, prior=prior)
 
 
-def keyness_from_terms(table: pd.DataFrame, prior=None, ngram: int = 1) -> pd.DataFrame:
+def keyness_from_terms(table: pd.DataFrame, prior=None, ngram: int = 1, min_count: int = 1) -> pd.DataFrame:
     """``keyness`` from a ``term_table`` of the same text, tokenizer options and grouping.
 
     The term table already holds every group's n-gram counts, so scoring its
     ``ngram``-grams gives exactly what ``keyness(..., ngram_range=(ngram,
-    ngram))`` would, without scanning the text a second time (tested on the
-    seeds). Returns the ``keyness`` columns.
+    ngram), min_count=min_count)`` would, without scanning the text a second
+    time (tested on the seeds). Returns the ``keyness`` columns.
     """
     rows = table[table["ngram"] == ngram]
+    if min_count > 1:
+        rows = rows[rows.groupby("term", sort=False)["count"].transform("sum") >= min_count]
     if rows.empty:
         return pd.DataFrame(columns=KEYNESS_COLUMNS)
     wide = rows.pivot_table(index="group", columns="term", values="count", aggfunc="sum", fill_value=0)

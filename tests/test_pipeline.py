@@ -103,3 +103,25 @@ def test_without_aggregates_tone_by_article_is_still_returned(folder):
     assert "tone_by_outlet" not in tables and "terms_by_outlet" not in tables
     by_article = tables["tone_by_article"]
     assert (by_article["small_n"] == (by_article["n"] < 2)).all() and len(by_article) > 20
+
+
+def test_outlet_terms_and_keyness_are_cut_from_the_aggregates_unchanged(folder):
+    from analysis import terms
+    from analysis.actors import load_actors
+    from analysis.pipeline import outlet_keyness, outlet_terms
+
+    tables = analyze(folder, cache=False, method=METHOD)
+    bare = analyze(folder, cache=False, method=METHOD, aggregates=False)  # no term tables: counted from the text
+    body, phrases = tables["paragraphs"], terms.actor_phrases(load_actors())
+    for ngram_range, min_count in (((1, 1), 1), ((2, 3), 2), ((1, 2), 3)):
+        direct = terms.term_table(body, by="outlet", ngram_range=ngram_range, phrases=phrases, min_count=min_count)
+        assert len(direct) > 100
+        pd.testing.assert_frame_equal(outlet_terms(tables, ngram_range, min_count), direct, check_exact=True)
+        pd.testing.assert_frame_equal(outlet_terms(bare, ngram_range, min_count), direct)
+    for min_count in (1, 3):
+        direct = terms.keyness(body, by="outlet", phrases=phrases, min_count=min_count)
+        pd.testing.assert_frame_equal(outlet_keyness(tables, min_count), direct)
+        pd.testing.assert_frame_equal(outlet_keyness(bare, min_count), direct)
+    # Extra stopwords change the tokens, so the table is counted again and loses those words.
+    fewer = outlet_terms(tables, extra_stopwords=["ukraine"])
+    assert "ukraine" in set(outlet_terms(tables)["term"]) and "ukraine" not in set(fewer["term"])

@@ -300,3 +300,15 @@ def test_keyness_from_a_term_table_equals_keyness_on_the_text(seeds):
     assert len(direct) > 1000
     pd.testing.assert_frame_equal(terms.keyness_from_terms(table), direct)
     assert terms.keyness_from_terms(table.iloc[0:0]).empty
+
+
+def test_a_narrower_term_table_is_cut_from_a_wider_one(seeds):
+    body = seeds.body()
+    wide = term_table(body, by="outlet", ngram_range=(1, 3))
+    for ngram_range, min_count in (((1, 1), 1), ((2, 2), 1), ((2, 3), 2), ((3, 3), 2)):
+        direct = term_table(body, by="outlet", ngram_range=ngram_range, min_count=min_count)
+        assert len(direct) > 20
+        pd.testing.assert_frame_equal(terms.restrict_terms(wide, ngram_range, min_count), direct, check_exact=True)
+    # tfidf is scaled over the kept terms: cutting changes it, counts stay.
+    assert not np.allclose(terms.restrict_terms(wide, (1, 1))["tfidf"], wide[wide["ngram"] == 1]["tfidf"])
+    assert terms.restrict_terms(wide, (1, 1), min_count=10**9).empty
