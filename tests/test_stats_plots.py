@@ -105,3 +105,20 @@ def test_quoted_bars_keeps_the_most_quoted_speakers():
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["s7", "s8", "s9"]
     assert "3 most quoted of 10 speakers" in fig.axes[0].get_xlabel()
     plt.close("all")
+
+
+def test_a_large_lexicon_scatter_is_an_image_inside_the_svg(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    n = actor_plots.RASTER_POINTS + 1
+    comparison = pd.DataFrame({"textblob": rng.uniform(-1, 1, n), "vader": rng.uniform(-1, 1, n)})
+    comparison["agree"] = np.sign(comparison["textblob"]) == np.sign(comparison["vader"])
+    sizes = {}
+    for name, table in (("small", comparison.head(500)), ("large", comparison)):
+        fig = actor_plots.lexicon_scatter(table)
+        assert all(c.get_rasterized() == (name == "large") for c in fig.axes[0].collections)
+        sizes[name] = save_figure(fig, name, table, tmp_path)["svg"].stat().st_size
+        plt.close(fig)
+    # Vector dots grow the SVG with n (~250 bytes each); the image does not.
+    assert sizes["large"] < 2 * sizes["small"]
