@@ -713,7 +713,7 @@ def restrict_terms(table: pd.DataFrame, ngram_range: tuple[int, int] = (1, 1), m
     rows = rows.reset_index(drop=True)
     if rows.empty:
         return rows
-    group_codes, groups = pd.factorize(table["group"], sort=True)  # every group of the text counts in the idf
+    groups = pd.factorize(table["group"], sort=True)[1]  # every group of the text counts in the idf
     row = pd.Categorical(rows["group"], categories=groups).codes
     term_codes, _ = pd.factorize(rows["term"], sort=True)  # the vocabulary order of term_table: same sums
     counts = sp.csr_matrix((rows["count"].to_numpy(dtype=float), (row, term_codes)),
