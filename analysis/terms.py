@@ -77,6 +77,9 @@ __all__ = [
     "tokenize",
     "select_text",
     "term_table",
+    "count_terms",
+    "merge_counts",
+    "table_from_counts",
     "restrict_terms",
     "top_terms",
     "keyness",
@@ -664,7 +667,63 @@ def term_table(
     [['X', 'war', 2, 1], ['Y', 'peace', 1, 1], ['Y', 'talks', 1, 1]]
     """
     tokenizer = Tokenizer(stopwords, extra_stopwords, phrases, ngram_range)
-    counted = _count(paragraphs, by, tokenizer, kinds, text_col, period, min_count)
+    return table_from_counts(_count(paragraphs, by, tokenizer, kinds, text_col, period, min_count))
+
+
+def count_terms(
+    paragraphs: pd.DataFrame,
+    by: str = "outlet",
+    ngram_range: tuple[int, int] = (1, 1),
+    stopwords: Iterable[str] | None = None,
+    extra_stopwords: Iterable[str] = (),
+    phrases: Mapping[str, str] | Iterable[str] | None = None,
+    kinds=DEFAULT_KINDS,
+    text_col: str = "text",
+    period: str = "M",
+) -> _Counts | None:
+    """The counts behind ``term_table`` (same options, ``min_count`` 1), or None when there is no term.
+
+    Counts of two sets of articles with no article in common add up
+    (``merge_counts``) to the counts of both, and ``table_from_counts`` turns
+    them into the ``term_table``: a corpus that grows by a few articles
+    needs only those counted.
+    """
+    return _count(paragraphs, by, Tokenizer(stopwords, extra_stopwords, phrases, ngram_range), kinds, text_col,
+                  period, 1)
+
+
+def merge_counts(a: _Counts | None, b: _Counts | None) -> _Counts | None:
+    """The counts of two disjoint sets of articles together (see ``count_terms``)."""
+    if a is None or b is None:
+        return a if b is None else b
+    groups = pd.Index(sorted(set(a.groups) | set(b.groups)), name=a.groups.name)
+    in_a = np.searchsorted(a.terms, b.terms)  # terms are sorted: the new ones are found without hashing them all
+    known = (in_a < len(a.terms)) & (a.terms[np.minimum(in_a, max(len(a.terms) - 1, 0))] == b.terms) \
+        if len(a.terms) else np.zeros(len(b.terms), dtype=bool)
+    new = b.terms[~known]  # sorted, as b.terms is
+    at = np.searchsorted(a.terms, new)
+    terms = np.insert(a.terms, at, new)
+    a_cols = np.arange(len(a.terms)) + np.searchsorted(at, np.arange(len(a.terms)), side="right")
+    b_cols = np.searchsorted(terms, b.terms)
+
+    def place(part: _Counts, cols: np.ndarray, matrix: str) -> sp.coo_matrix:
+        m = getattr(part, matrix).tocoo()
+        rows = groups.get_indexer(part.groups)[m.row]
+        return sp.coo_matrix((m.data, (rows, cols[m.col])), shape=(len(groups), len(terms)))
+
+    def sizes(name: str) -> np.ndarray:
+        out = np.zeros(len(groups), dtype=getattr(a, name).dtype)
+        for part in (a, b):
+            np.add.at(out, groups.get_indexer(part.groups), getattr(part, name))
+        return out
+
+    counts = _canonical_csr(place(a, a_cols, "counts") + place(b, b_cols, "counts"))
+    docfreq = _canonical_csr(place(a, a_cols, "docfreq") + place(b, b_cols, "docfreq"))
+    return _Counts(groups, terms, counts, docfreq, sizes("n_articles"), sizes("n_words"))
+
+
+def table_from_counts(counted: _Counts | None) -> pd.DataFrame:
+    """The ``term_table`` of counts from ``count_terms`` (or ``merge_counts``)."""
     if counted is None or counted.counts.nnz == 0:
         return pd.DataFrame({c: pd.Series(dtype=float if c in ("rate", "tfidf") else object) for c in TERM_COLUMNS})
     C, D = counted.counts, counted.docfreq

@@ -312,3 +312,23 @@ def test_a_narrower_term_table_is_cut_from_a_wider_one(seeds):
     # tfidf is scaled over the kept terms: cutting changes it, counts stay.
     assert not np.allclose(terms.restrict_terms(wide, (1, 1))["tfidf"], wide[wide["ngram"] == 1]["tfidf"])
     assert terms.restrict_terms(wide, (1, 1), min_count=10**9).empty
+
+
+def test_counts_of_two_article_sets_merge_into_the_counts_of_both(seeds):
+    from analysis.actors import load_actors
+
+    body = seeds.body()
+    body = body.assign(desk=np.where(body["article_id"].isin(sorted(body["article_id"].unique())[:2]), "A", "B"))
+    phrases = terms.actor_phrases(load_actors())
+    ids = sorted(body["article_id"].unique())
+    # Any split, into groups of their own (outlet: one seed article each) or shared ones (desk):
+    # the pieces' counts add up to the whole table, bit for bit, in either order.
+    for by in ("outlet", "desk"):
+        whole = term_table(body, by=by, ngram_range=(1, 3), phrases=phrases)
+        for first in (ids[:1], ids[:3], ids[1::2]):
+            a = terms.count_terms(body[body["article_id"].isin(first)], by=by, ngram_range=(1, 3), phrases=phrases)
+            b = terms.count_terms(body[~body["article_id"].isin(first)], by=by, ngram_range=(1, 3), phrases=phrases)
+            for merged in (terms.merge_counts(a, b), terms.merge_counts(b, a)):
+                pd.testing.assert_frame_equal(terms.table_from_counts(merged), whole, check_exact=True)
+    assert terms.merge_counts(None, a) is a and terms.merge_counts(a, None) is a
+    assert terms.count_terms(body.iloc[0:0]) is None
