@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
@@ -48,6 +49,9 @@ __all__ = [
     "load_naming",
     "scare_quotes",
     "naming_table",
+    "naming_counts",
+    "merge_naming",
+    "naming_from_counts",
     "naming_wide",
 ]
 
@@ -186,6 +190,31 @@ def naming_table(
     NaN when the group never names the concept). Scare quotes appear only
     where found. Sorted by group, concept, then count descending.
     """
+    counts = naming_counts(paragraphs, pairs, by, include_scare_quotes, kinds, text_col, **scare_options)
+    return naming_from_counts(counts)
+
+
+@dataclass
+class NamingCounts:
+    """What ``naming_table`` sums over articles: additive over disjoint sets of articles (``merge_naming``)."""
+
+    table: pd.DataFrame  # the naming patterns (concept, variant, pattern)
+    by: str
+    total: pd.DataFrame  # groups x patterns: occurrences
+    used: pd.DataFrame  # groups x patterns: articles using the pattern
+    quotes: pd.DataFrame | None  # one row per scare quote (group, term, article_id); None when not asked for
+
+
+def naming_counts(
+    paragraphs: pd.DataFrame,
+    pairs: pd.DataFrame | str | Path | None = None,
+    by: str = "outlet",
+    include_scare_quotes: bool = True,
+    kinds=DEFAULT_KINDS,
+    text_col: str = "text",
+    **scare_options,
+) -> NamingCounts:
+    """The counts behind ``naming_table`` (same options): a growing corpus needs only its new articles counted."""
     table = load_naming(pairs) if pairs is None or isinstance(pairs, (str, Path)) else _checked(pairs)
     rows = select_text(paragraphs, kinds)
     rows = rows[rows[by].notna()]
@@ -199,6 +228,29 @@ def naming_table(
     per_article = counts.groupby(level=[0, 1], sort=True, observed=True).sum()
     total = per_article.groupby(level=0, sort=True, observed=True).sum()
     used = (per_article > 0).groupby(level=0, sort=True, observed=True).sum()
+    quotes = None
+    if include_scare_quotes:
+        found = scare_quotes(rows, kinds=None, text_col=text_col, **scare_options)
+        if len(found) and by not in found.columns:  # a grouping column scare_quotes does not carry
+            where = ["article_id", "paragraph"]
+            found = found.merge(rows[[*where, by]].drop_duplicates(where), on=where, how="left")
+        quotes = found[[by, "term", "article_id"]].reset_index(drop=True) if len(found) else \
+            pd.DataFrame({by: pd.Series(dtype=object), "term": pd.Series(dtype=object), "article_id": pd.Series(dtype=object)})
+    return NamingCounts(table, by, total, used, quotes)
+
+
+def merge_naming(a: NamingCounts, b: NamingCounts) -> NamingCounts:
+    """The counts of two disjoint sets of articles together (same patterns and options)."""
+    def add(x: pd.DataFrame, y: pd.DataFrame) -> pd.DataFrame:
+        return x.add(y, fill_value=0).astype(np.int64).sort_index()
+
+    quotes = None if a.quotes is None else pd.concat([a.quotes, b.quotes], ignore_index=True)
+    return NamingCounts(a.table, a.by, add(a.total, b.total), add(a.used, b.used), quotes)
+
+
+def naming_from_counts(counts: NamingCounts) -> pd.DataFrame:
+    """The ``naming_table`` of ``naming_counts`` (or ``merge_naming``) output."""
+    table, by, total, used = counts.table, counts.by, counts.total, counts.used
     long = pd.DataFrame(
         {
             by: np.repeat(total.index.to_numpy(), len(table)),
@@ -208,12 +260,11 @@ def naming_table(
             "n_articles": used.to_numpy().ravel().astype(np.int64),
         }
     )
-    if include_scare_quotes:
-        quotes = scare_quotes(rows, kinds=None, text_col=text_col, **scare_options)
-        if len(quotes):
-            quoted = quotes.groupby([by, "term"], sort=True).agg(count=("term", "size"), n_articles=("article_id", "nunique")).reset_index()
-            quoted = quoted.rename(columns={"term": "variant"}).assign(concept=SCARE_CONCEPT)
-            long = pd.concat([long, quoted[long.columns]], ignore_index=True)
+    quotes = counts.quotes
+    if quotes is not None and len(quotes):
+        quoted = quotes.groupby([by, "term"], sort=True).agg(count=("term", "size"), n_articles=("article_id", "nunique")).reset_index()
+        quoted = quoted.rename(columns={"term": "variant"}).assign(concept=SCARE_CONCEPT)
+        long = pd.concat([long, quoted[long.columns]], ignore_index=True)
     concept_total = long.groupby([by, "concept"], sort=False)["count"].transform("sum")
     long["share"] = long["count"] / concept_total.where(concept_total > 0)
     return long.sort_values([by, "concept", "count", "variant"], ascending=[True, True, False, True], kind="mergesort").reset_index(drop=True)

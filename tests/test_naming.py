@@ -1,5 +1,6 @@
 """Tests for analysis/naming.py: alternative names per outlet and scare quotes."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -120,3 +121,17 @@ def test_counts_equal_str_count_for_any_pattern_shape(pattern):
     got = naming.naming_table(paragraphs(texts, list("ABCDEF")), pairs=table, include_scare_quotes=False)
     want = pd.Series(texts).str.count(pattern)
     assert got.set_index("outlet")["count"].reindex(list("ABCDEF")).tolist() == want.tolist()
+
+
+def test_counts_of_two_article_sets_merge_into_the_table_of_both(seeds):
+    body = seeds.body()
+    body = body.assign(desk=np.where(body["article_id"].isin(sorted(body["article_id"].unique())[:2]), "A", "B"))
+    ids = sorted(body["article_id"].unique())
+    for by in ("outlet", "desk"):  # groups of their own, and groups both sets write into
+        whole = naming.naming_table(body, by=by)
+        assert (whole["concept"] == "scare_quote").any()
+        for first in (ids[:1], ids[1::2]):
+            a = naming.naming_counts(body[body["article_id"].isin(first)], by=by)
+            b = naming.naming_counts(body[~body["article_id"].isin(first)], by=by)
+            for merged in (naming.merge_naming(a, b), naming.merge_naming(b, a)):
+                pd.testing.assert_frame_equal(naming.naming_from_counts(merged), whole, check_exact=True)
