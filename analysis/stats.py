@@ -62,6 +62,7 @@ def summarize(
     min_n: int = DEFAULT_MIN_N,
     n_boot: int = DEFAULT_BOOTSTRAP,
     seed: int = 0,
+    memo: dict | None = None,
 ) -> pd.DataFrame:
     """Mean of ``value`` per group, with its count and bootstrap 95% interval.
 
@@ -70,6 +71,11 @@ def summarize(
     ``ci_high``, and ``small_n`` (True where ``n < min_n``: show these cells
     but do not draw conclusions from them). Rows with a missing ``value`` are
     not counted. Groups come out sorted by the ``by`` columns.
+
+    ``memo``: a dict of intervals already computed, read and filled here.
+    Each interval depends only on its group's values (in order), ``n_boot``
+    and ``seed``, so a group whose values did not change since the last call
+    (a cell a new article does not touch) reuses its interval exactly.
     """
     keys = [by] if isinstance(by, str) else list(by)
     columns = keys + ["measure", "n", "mean", "ci_low", "ci_high", "small_n"]
@@ -80,7 +86,7 @@ def summarize(
     for key, values in data.groupby(keys, sort=True, observed=True)[value]:
         names.append(key if isinstance(key, tuple) else (key,))
         samples.append(np.asarray(values, dtype=float))
-    intervals = _intervals(samples, n_boot, seed)
+    intervals = _intervals(samples, n_boot, seed, memo)
     rows = [
         (*key, value, int(x.size), float(x.mean()), low, high, x.size < min_n)
         for key, x, (low, high) in zip(names, samples, intervals)
@@ -88,17 +94,24 @@ def summarize(
     return pd.DataFrame(rows, columns=columns)
 
 
-def _intervals(samples: list[np.ndarray], n_boot: int, seed: int) -> list[tuple[float, float]]:
+def _intervals(samples: list[np.ndarray], n_boot: int, seed: int,
+               memo: dict | None = None) -> list[tuple[float, float]]:
     """``bootstrap_ci`` of each sample, with the same results, batched by sample size.
 
     ``bootstrap_ci`` draws the same resampling indices for every sample of a
     given size (the generator is seeded afresh), so all samples of that size
     can share one index matrix: thousands of small groups cost one draw,
     and each interval is still computed exactly as ``bootstrap_ci`` would.
+    ``memo`` (see ``summarize``) maps a sample's digest to its interval.
     """
     out: list[tuple[float, float] | None] = [None] * len(samples)
+    keys = [_digest(x, n_boot, seed) for x in samples] if memo is not None else []
+    if memo is not None:
+        out = [memo.get(k) for k in keys]
     by_size: dict[int, list[int]] = {}
     for i, x in enumerate(samples):
+        if out[i] is not None:
+            continue
         binary = x.size > 1 and np.isin(x, (0.0, 1.0)).all()
         if x.size <= 1 or binary or x.size * n_boot > 2_000_000:
             out[i] = bootstrap_ci(x, n_boot=n_boot, seed=seed)
@@ -111,4 +124,13 @@ def _intervals(samples: list[np.ndarray], n_boot: int, seed: int) -> list[tuple[
             means = samples[i][idx].mean(axis=1)
             low, high = np.quantile(means, [alpha, 1.0 - alpha])
             out[i] = (float(low), float(high))
+    if memo is not None:
+        memo.update(zip(keys, out))
     return out
+
+
+def _digest(x: np.ndarray, n_boot: int, seed: int) -> str:
+    """A key for the interval of ``x``: its values in order, and the resampling settings."""
+    import hashlib
+
+    return hashlib.blake2b(x.tobytes() + f"|{x.size}|{n_boot}|{seed}".encode(), digest_size=16).hexdigest()

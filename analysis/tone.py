@@ -200,6 +200,7 @@ def summarize_tone(
     by=("name", "outlet"),
     measures=("target_score",),
     min_n: int = DEFAULT_MIN_N,
+    memo: dict | None = None,
 ) -> pd.DataFrame:
     """Mean tone per group and voice, with n and bootstrap 95% interval.
 
@@ -208,12 +209,13 @@ def summarize_tone(
     long format: the ``by`` columns, ``voice`` (outlet | quoted),
     ``measure``, ``method`` (the scorer behind the measure), ``n``, ``mean``,
     ``ci_low``, ``ci_high``, ``small_n`` (True where ``n < min_n``: shown, not
-    to be read as a finding). Built on ``analysis.stats.summarize``.
+    to be read as a finding). Built on ``analysis.stats.summarize`` (whose
+    ``memo`` reuses the intervals of cells that did not change).
     """
     keys = list(by) + ["voice"]
     parts = []
     for measure in measures:
-        part = summarize(tone, keys, measure, min_n=min_n)
+        part = summarize(tone, keys, measure, min_n=min_n, memo=memo)
         method = MEASURES.get(measure, measure)
         if method == "target":
             method = "|".join(sorted(tone["target_method"].dropna().unique())) or DEFAULT_METHOD

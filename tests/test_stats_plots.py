@@ -122,3 +122,27 @@ def test_a_large_lexicon_scatter_is_an_image_inside_the_svg(tmp_path):
         plt.close(fig)
     # Vector dots grow the SVG with n (~250 bytes each); the image does not.
     assert sizes["large"] < 2 * sizes["small"]
+
+
+def test_summarize_with_a_memo_reuses_intervals_of_unchanged_groups_exactly():
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"g": np.repeat(["a", "b", "c"], [40, 7, 300]), "v": rng.normal(size=347)})
+    plain = summarize(df, "g", "v")
+    memo: dict = {}
+    pd.testing.assert_frame_equal(summarize(df, "g", "v", memo=memo), plain, check_exact=True)
+    assert len(memo) == 3
+    # The memo is read: a planted interval for group a comes back as it is.
+    (key_a,) = [k for k, v in memo.items() if v == tuple(plain.loc[plain["g"] == "a", ["ci_low", "ci_high"]].iloc[0])]
+    memo[key_a] = (-9.0, 9.0)
+    assert summarize(df, "g", "v", memo=memo).loc[0, ["ci_low", "ci_high"]].tolist() == [-9.0, 9.0]
+    memo[key_a] = tuple(plain.loc[0, ["ci_low", "ci_high"]])
+    # One group changes: it gets a new entry and its own fresh interval; the result is as without a memo.
+    changed = df.assign(v=np.where(df["g"] == "b", df["v"] + 1.0, df["v"]))
+    pd.testing.assert_frame_equal(summarize(changed, "g", "v", memo=memo), summarize(changed, "g", "v"),
+                                  check_exact=True)
+    assert len(memo) == 4
+    # Other resampling settings are other keys.
+    summarize(df, "g", "v", memo=memo, n_boot=500)
+    assert len(memo) == 7
