@@ -47,6 +47,11 @@ TONE_BY_ARTICLE = ("name", "article_id")
 # Part of the key of the cached aggregates: bump it when an aggregate changes its output.
 AGGREGATE_VERSION = "aggregate-1"
 TERMS_NGRAMS = (1, 3)  # the n-grams of ``terms_by_outlet``: narrower term tables are cut from it
+# The sums over articles kept from one run to the next (see ``aggregate``): one entry per
+# registry, stopword and naming file; bump the version when what they count changes.
+RUNNING_VERSION = "running-1"
+RUNNING_KEPT = 2
+BOOTSTRAP_KEPT = 20_000  # tone-cell intervals remembered (about 100 bytes each)
 AGGREGATES_KEPT = 4  # whole-corpus results are large: keep the newest few corpus states only
 
 
@@ -127,8 +132,8 @@ def annotate_article(article: Corpus, actors: pd.DataFrame, frame_table: pd.Data
 
 
 def _per_article(corpus: Corpus, actors, frame_table, method: str, params: dict, jobs: int,
-                 cache: Cache | None, progress: bool) -> tuple[dict[str, pd.DataFrame], str]:
-    """The per-article tables, and one key for all of them (every article's content, metadata and inputs)."""
+                 cache: Cache | None, progress: bool) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
+    """The per-article tables, one key for all of them (every article's content, metadata and inputs), and each article's key."""
     ids = corpus.articles["article_id"].tolist()
     meta_cols = [c for c in corpus.articles.columns if c not in ("article_id",)]
     articles = [(row["sha256"], article_id, {c: row[c] for c in meta_cols})
@@ -146,7 +151,7 @@ def _per_article(corpus: Corpus, actors, frame_table, method: str, params: dict,
     framing = {"version": version, "frames": _STATE["frames_hash"]}  # frame hits read the dictionary only
     frame_keys = [cache_key(framing, *a) for a in articles]
     tables.update(_cached_stage("frames", ids, frame_keys, _frame_hits, ("frame_hits",), jobs, cache, progress))
-    return tables, cache_key(LOADER_VERSION, annotate_keys, frame_keys)
+    return tables, cache_key(LOADER_VERSION, annotate_keys, frame_keys), annotate_keys
 
 
 def _cached_stage(stage: str, ids: list[str], keys: list[str], work, names: tuple[str, ...], jobs: int,
@@ -256,7 +261,8 @@ def analyze(
         },
     )
     try:
-        per, per_key = _per_article(corpus, actor_table, frame_dict, method, params, jobs, store, progress)
+        per, per_key, article_keys = _per_article(corpus, actor_table, frame_dict, method, params, jobs, store,
+                                                  progress)
     finally:
         _STATE.clear()
     by_article = per.pop("tone_by_article")
@@ -271,9 +277,15 @@ def analyze(
     key = cache_key(AGGREGATE_VERSION, __version__, per_key, min_n, _aggregate_inputs(actors))
     stored = store.get_many("aggregate", [key]).get(key) if store is not None else None
     if stored is None:
-        stored = aggregate(corpus, per, actor_table, min_n, tone_by_article=by_article, jobs=jobs)
+        # What the sums over articles were last time: a corpus that only grew needs its new articles counted.
+        running_key = cache_key(RUNNING_VERSION, __version__, LOADER_VERSION, _aggregate_inputs(actors))
+        running = store.get_many("running", [running_key]).get(running_key) if store is not None else None
+        running = running or {}
+        stored = aggregate(corpus, per, actor_table, min_n, tone_by_article=by_article, jobs=jobs,
+                           running=running, article_keys=article_keys)
         if store is not None:
             store.put_many("aggregate", {key: stored}, keep=AGGREGATES_KEPT)
+            store.put_many("running", {running_key: running}, keep=RUNNING_KEPT)
     tables.update(stored)
     return tables
 
@@ -284,25 +296,50 @@ def _aggregate_inputs(actors) -> list[str]:
 
 
 def aggregate(corpus: Corpus, per: dict[str, pd.DataFrame], actor_table: pd.DataFrame, min_n: int,
-              tone_by_article: pd.DataFrame | None = None, jobs: int = 1) -> dict:
+              tone_by_article: pd.DataFrame | None = None, jobs: int = 1, running: dict | None = None,
+              article_keys: list[str] | None = None) -> dict:
     """The cross-article tables, from the corpus and the per-article ones.
 
     ``tone_by_article``: that table when already computed per article (its
     ``small_n`` is set here, from ``min_n``); None to compute it. With
     ``jobs`` > 1 the term counts and the other tables are made in two
     forked processes at once (about equal halves of the work).
+
+    ``running`` (a dict, updated here) carries the sums over articles from
+    one call to the next: term and naming counts with the keys
+    (``article_keys``, one per article of the corpus) of the articles they
+    cover, and the bootstrap intervals of the tone cells. When every article
+    counted last time is still in the corpus, unchanged, only the new ones
+    are counted and added; otherwise everything is counted again. Counts
+    add up exactly and an interval is reused only for the same values, so
+    the tables are the same either way (tested).
     """
     if tone_by_article is None:
         tone_by_article = summarize_tone(per["tone"], by=TONE_BY_ARTICLE, min_n=min_n)
     else:
         tone_by_article = tone_by_article.assign(small_n=tone_by_article["n"] < min_n)
-    _AGGREGATE_INPUTS.update(corpus=corpus, per=per, actors=actor_table, min_n=min_n)
+    running = {} if running is None else running
+    ids = corpus.articles["article_id"].tolist()
+    keys = article_keys if article_keys is not None else [None] * len(ids)
+    counted = running.get("keys")
+    # Articles to count: all, or those new since the counts of last time (which must all still be here).
+    new = [a for a, k in zip(ids, keys) if k not in counted] if counted is not None and None not in keys \
+        and counted <= set(keys) else None
+    _AGGREGATE_INPUTS.update(corpus=corpus, per=per, actors=actor_table, min_n=min_n, running=running, new=new)
     try:
         parts = list(parallel_map(_aggregate_part, [(0,), (1,)], jobs))
     finally:
         _AGGREGATE_INPUTS.clear()
     tables = {**parts[0], **parts[1], "tone_by_article": tone_by_article}
+    if None not in keys:
+        running.update(keys=frozenset(keys), terms=tables["_terms"], naming=tables["_naming"])
+    running["bootstrap"] = _newest(tables["_bootstrap"], BOOTSTRAP_KEPT)
     return {name: tables[name] for name in AGGREGATES}
+
+
+def _newest(memo: dict, n: int) -> dict:
+    """The last ``n`` entries of ``memo`` (in insertion order)."""
+    return dict(list(memo.items())[-n:]) if len(memo) > n else memo
 
 
 _AGGREGATE_INPUTS: dict = {}  # set before forking, read by the workers
@@ -310,18 +347,30 @@ AGGREGATES = ("tone_by_outlet", "tone_by_article", "stance_summary", "terms_by_o
               "frame_shares", "naming")
 
 
-def _aggregate_part(part: int) -> dict[str, pd.DataFrame]:
-    corpus, per, actor_table, min_n = (_AGGREGATE_INPUTS[k] for k in ("corpus", "per", "actors", "min_n"))
+def _aggregate_part(part: int) -> dict:
+    corpus, per, actor_table, min_n, running, new = (
+        _AGGREGATE_INPUTS[k] for k in ("corpus", "per", "actors", "min_n", "running", "new"))
     body = corpus.body()
+    todo = body if new is None else body[body["article_id"].isin(new)]
     if part == 0:
-        term_table = terms.term_table(body, by="outlet", ngram_range=TERMS_NGRAMS, phrases=terms.actor_phrases(actor_table))
+        counts = terms.count_terms(todo, by="outlet", ngram_range=TERMS_NGRAMS, phrases=terms.actor_phrases(actor_table))
+        if new is not None:
+            counts = terms.merge_counts(running.get("terms"), counts)
+        term_table = terms.table_from_counts(counts)
         return {"terms_by_outlet": term_table,
-                "keyness_by_outlet": terms.keyness_from_terms(term_table)}  # no second pass over the text
+                "keyness_by_outlet": terms.keyness_from_terms(term_table),  # no second pass over the text
+                "_terms": counts}
+    names = naming.naming_counts(todo, by="outlet")
+    if new is not None and running.get("naming") is not None:
+        names = naming.merge_naming(running["naming"], names)
+    bootstrap = dict(running.get("bootstrap", {}))
     return {
-        "tone_by_outlet": summarize_tone(per["tone"], by=("name", "outlet"), min_n=min_n),
+        "tone_by_outlet": summarize_tone(per["tone"], by=("name", "outlet"), min_n=min_n, memo=bootstrap),
         "stance_summary": summarize_stance(per["stance"]) if len(per["stance"]) else pd.DataFrame(),
         "frame_shares": frames.frame_shares(per["frame_hits"], by="outlet", min_n=min_n),
-        "naming": naming.naming_table(body, by="outlet"),
+        "naming": naming.naming_from_counts(names),
+        "_naming": names,
+        "_bootstrap": bootstrap,
     }
 
 

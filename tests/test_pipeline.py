@@ -36,8 +36,8 @@ def test_analyze_returns_every_table(folder, tmp_path):
 def test_second_run_reuses_the_cache_and_gives_the_same_tables(folder, tmp_path):
     first_cache = Cache(tmp_path / "cache")
     first = analyze(folder, cache=first_cache, method=METHOD)
-    # 5 loads + 5 annotations + 5 frame hits + the aggregates of the whole corpus
-    assert first_cache.hits == 0 and first_cache.misses == 16
+    # 5 loads + 5 annotations + 5 frame hits + the aggregates of the whole corpus + the sums of a previous run
+    assert first_cache.hits == 0 and first_cache.misses == 17
     second_cache = Cache(tmp_path / "cache")
     second = analyze(folder, cache=second_cache, method=METHOD)
     assert second_cache.hits == 16 and second_cache.misses == 0
@@ -55,7 +55,9 @@ def test_adding_one_article_recomputes_only_that_article(folder, tmp_path):
         fh.write("005_new.txt,New Outlet,Nowhere,,2025-08-21,,,news report,\n")
     cache = Cache(tmp_path / "cache")
     tables = analyze(folder, cache=cache, method=METHOD)
-    assert cache.misses == 4 and cache.hits == 15  # the new file: load + annotation + frame hits; aggregates
+    # Missed: the new file's load, annotation and frame hits, and the aggregates. Found: the other
+    # articles' 15, and the first run's sums over articles, to which the new article's counts are added.
+    assert cache.misses == 4 and cache.hits == 16
     assert "New Outlet" in set(tables["tone_by_outlet"]["outlet"])
     fresh = analyze(folder, cache=False, method=METHOD)  # cached and new rows come back in corpus order
     for name in fresh:
@@ -69,7 +71,9 @@ def test_a_changed_registry_is_picked_up(folder, tmp_path):
     path.write_text(shipped.rstrip("\n") + "\nkim_jin_ha,Kim Jin-ha,person,south_korea,Kim Jin-ha,,,,,,\n", encoding="utf-8")
     cache = Cache(tmp_path / "cache")
     tables = analyze(folder, cache=cache, method=METHOD, actors=path)
-    assert cache.hits == 10 and cache.misses == 6  # loading and frame hits reused; annotations and aggregates redone
+    # Loading and frame hits reused; annotations and aggregates redone, and the term and
+    # naming counts too (actor names are counted as terms): no sums under the new registry yet.
+    assert cache.hits == 10 and cache.misses == 7
     assert "Kim Jin-ha" in set(tables["mentions"]["name"])
 
 
@@ -80,7 +84,9 @@ def test_a_changed_frame_dictionary_keeps_the_annotations_and_changes_the_hits(f
                     encoding="utf-8")
     cache = Cache(tmp_path / "cache")
     tables = analyze(folder, cache=cache, method=METHOD, frame_table=path)
-    assert cache.hits == 10 and cache.misses == 6  # loads and annotations reused; frame hits and aggregates redone
+    # Loads and annotations reused; frame hits and aggregates redone, from the term and naming
+    # counts of the first run (they do not read the frame dictionary): nothing counted again.
+    assert cache.hits == 11 and cache.misses == 6
     hits = tables["frame_hits"]
     assert set(hits["frame"]) == {"alaska"}
     assert hits.loc[hits["present"], "outlet"].nunique() >= 3
@@ -125,3 +131,44 @@ def test_outlet_terms_and_keyness_are_cut_from_the_aggregates_unchanged(folder):
     # Extra stopwords change the tokens, so the table is counted again and loses those words.
     fewer = outlet_terms(tables, extra_stopwords=["ukraine"])
     assert "ukraine" in set(outlet_terms(tables)["term"]) and "ukraine" not in set(fewer["term"])
+
+
+def test_sums_over_articles_are_added_to_when_the_corpus_grows_and_redone_when_it_shrinks(folder, tmp_path, monkeypatch):
+    from analysis import pipeline
+
+    counted = []  # articles whose terms each call of count_terms reads
+    count_terms = pipeline.terms.count_terms
+
+    def counting(paragraphs, **options):
+        counted.append(paragraphs["article_id"].nunique())
+        return count_terms(paragraphs, **options)
+
+    monkeypatch.setattr(pipeline.terms, "count_terms", counting)
+    cache = tmp_path / "cache"
+    manifest = (folder / "articles.csv").read_text(encoding="utf-8")
+    first = min(p.name for p in folder.glob("*.txt"))
+    row = next(line for line in manifest.splitlines() if line.startswith(first + ","))
+
+    def same_as_counting_everything(tables):
+        fresh = analyze(folder, cache=False, method=METHOD)
+        for name in ("terms_by_outlet", "keyness_by_outlet", "naming", "tone_by_outlet"):
+            pd.testing.assert_frame_equal(tables[name], fresh[name], check_exact=True)
+
+    analyze(folder, cache=cache, method=METHOD)
+    assert counted == [5]
+    # A new article from an outlet already in the corpus: its counts join that outlet's.
+    (folder / "zz_new.txt").write_text((folder / first).read_text(encoding="utf-8")
+                                       + "\nSanctions were widened again on Friday.\n", encoding="utf-8")
+    (folder / "articles.csv").write_text(manifest + "zz_new.txt" + row[len(first):] + "\n", encoding="utf-8")
+    grown = analyze(folder, cache=cache, method=METHOD)
+    assert counted == [5, 1]
+    same_as_counting_everything(grown)
+    # An article counted before is gone: everything is counted again.
+    (folder / first).unlink()
+    (folder / "articles.csv").write_text(
+        "\n".join(line for line in (folder / "articles.csv").read_text(encoding="utf-8").splitlines()
+                  if not line.startswith(first + ",")) + "\n", encoding="utf-8")
+    counted.clear()
+    shrunk = analyze(folder, cache=cache, method=METHOD)
+    assert counted == [5]  # the four left and the new one
+    same_as_counting_everything(shrunk)
