@@ -295,7 +295,7 @@ class Tokenizer:
         look-behind fails, "x.America"), is found by ``_after_dot``; such texts,
         texts that contain the separator, and phrase lists the scan cannot
         group go through ``__call__`` one by one.
-        Returns int64 arrays ``docs`` and ``ids`` and an object array ``terms``
+        Returns integer arrays ``docs`` and ``ids`` and an object array ``terms``
         (distinct, unsorted; ``terms[ids]`` are the occurrences).
         """
         n_texts = len(texts)
@@ -323,7 +323,8 @@ class Tokenizer:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, dtype=object)
         # The same term string may come from two n-gram sizes or both paths: merge by string.
         merged, terms = pd.factorize(pd.Series(np.concatenate(names), dtype=object))
-        return np.concatenate(docs), merged[np.concatenate(ids)].astype(np.int64), np.asarray(terms, dtype=object)
+        merged = merged.astype(_index_dtype(len(terms) + 1))
+        return np.concatenate(docs), merged[np.concatenate(ids)], np.asarray(terms, dtype=object)
 
     def _scan_occurrences(self, joined: str):
         """``_occurrences`` for the joined, normalised text: (docs, ids, terms), or None if no term."""
@@ -338,13 +339,17 @@ class Tokenizer:
             found = self._scan.findall(block)
             for form in dict.fromkeys(found):
                 forms.setdefault(form, len(forms))
-            blocks.append(np.fromiter(map(forms.__getitem__, found), dtype=np.int64, count=len(found)))
-            del found
+            block_codes = np.fromiter(map(forms.__getitem__, found), dtype=np.int64, count=len(found))
+            blocks.append(block_codes.astype(_index_dtype(len(forms))))  # the codes so far all fit
+            del found, block_codes
         codes = np.concatenate(blocks) if blocks else np.zeros(0, np.int64)
         del blocks
+        # Positions, codes and counts as 32-bit integers where they fit: the arrays
+        # below hold one entry per token and dominate the memory of counting.
+        idx = _index_dtype(len(codes) + 1)
         # Per distinct form: 0 = word (its canonical tokens in `flat`), 1 = break, 2 = separator.
         kind = np.zeros(len(forms), dtype=np.int8)
-        size = np.zeros(len(forms), dtype=np.int64)
+        size = np.zeros(len(forms), dtype=idx)
         vocab: dict[str, int] = {}
         flat: list[int] = []
         for code, form in enumerate(forms):
@@ -361,14 +366,15 @@ class Tokenizer:
         words = np.array(list(vocab), dtype=object)
         stop = np.array([t in self.stopwords or len(t) < 2 for t in words], dtype=bool)
         form_kind = kind[codes]
-        stretch = np.cumsum(form_kind > 0)  # a break or separator ends a stretch
-        text = np.cumsum(form_kind == 2)
+        stretch = np.cumsum(form_kind > 0, dtype=idx)  # a break or separator ends a stretch
+        text = np.cumsum(form_kind == 2, dtype=idx)
         del form_kind
         lengths = size[codes]
-        source = np.repeat(np.arange(len(codes)), lengths)
-        first = np.concatenate(([0], np.cumsum(size)[:-1]))
-        within = np.arange(len(source)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        tok = np.asarray(flat, dtype=np.int64)[first[codes][source] + within]
+        source = np.repeat(np.arange(len(codes), dtype=idx), lengths)
+        first = np.concatenate(([0], np.cumsum(size, dtype=np.int64)[:-1])).astype(_index_dtype(len(flat) + 1))
+        within = np.arange(len(source), dtype=idx) - np.repeat(np.cumsum(lengths, dtype=idx) - lengths, lengths)
+        tok = np.asarray(flat, dtype=_index_dtype(len(vocab) + 1))[first[codes][source] + within]
+        del flat
         stretch, text = stretch[source], text[source]
         del codes, lengths, source, within
         low, high = self.ngram_range
@@ -381,8 +387,8 @@ class Tokenizer:
             if m <= 0:
                 break
             if n > 1:
-                dense, _ = pd.factorize(dense[:m] * n_vocab + tok[n - 1 :])
-                dense = dense.astype(np.int64)
+                dense, _ = pd.factorize(dense[:m].astype(np.int64) * n_vocab + tok[n - 1 :])
+                dense = dense.astype(idx)
             if n < low:
                 continue
             at = np.flatnonzero(~stop[tok[:m]] & ~stop[tok[n - 1 :]] & (stretch[:m] == stretch[n - 1 :]))
@@ -396,7 +402,7 @@ class Tokenizer:
             for k in range(1, n):
                 name = name + " " + words[tok[start + k]]
             docs.append(text[at])
-            ids.append(local.astype(np.int64) + n_names)
+            ids.append((local + n_names).astype(_index_dtype(n_names + len(name) + 1)))
             names.append(name)
             n_names += len(name)
         if not docs:
@@ -418,15 +424,21 @@ class Tokenizer:
         if not len(terms):
             return None
         order = np.argsort(terms, kind="stable")  # Python string order, as scikit-learn sorts
-        rank = np.empty(len(order), dtype=np.int64)
+        rank = np.empty(len(order), dtype=_index_dtype(len(order) + 1))
         rank[order] = np.arange(len(order))
         X = sp.csr_matrix((np.ones(len(docs), dtype=np.int64), (docs, rank[ids])), shape=(len(texts), len(terms)), dtype=np.int64)
+        del docs, ids
         X.sum_duplicates()
         X.sort_indices()
         return X, terms[order]
 
 
 _SCAN_BLOCK = 4_000_000  # characters of joined text scanned at once
+
+
+def _index_dtype(n: int):
+    """The smaller integer type that holds 0 .. ``n``."""
+    return np.int32 if n < np.iinfo(np.int32).max else np.int64
 
 
 def _blocks(joined: str, size: int):
