@@ -51,6 +51,7 @@ TERMS_NGRAMS = (1, 3)  # the n-grams of ``terms_by_outlet``: narrower term table
 # registry, stopword and naming file; bump the version when what they count changes.
 RUNNING_VERSION = "running-1"
 RUNNING_KEPT = 2
+TERM_PART_CHARS = 20_000_000  # text counted at once for terms_by_outlet (its peak memory grows with it)
 BOOTSTRAP_KEPT = 20_000  # tone-cell intervals remembered (about 100 bytes each)
 AGGREGATES_KEPT = 4  # whole-corpus results are large: keep the newest few corpus states only
 
@@ -150,7 +151,9 @@ def _per_article(corpus: Corpus, actors, frame_table, method: str, params: dict,
                            progress)
     framing = {"version": version, "frames": _STATE["frames_hash"]}  # frame hits read the dictionary only
     frame_keys = [cache_key(framing, *a) for a in articles]
+    _release_memory()
     tables.update(_cached_stage("frames", ids, frame_keys, _frame_hits, ("frame_hits",), jobs, cache, progress))
+    _release_memory()
     return tables, cache_key(LOADER_VERSION, annotate_keys, frame_keys), annotate_keys
 
 
@@ -188,6 +191,22 @@ def _cached_stage(stage: str, ids: list[str], keys: list[str], work, names: tupl
             table = table.iloc[order].reset_index(drop=True)
         tables[name] = table
     return tables
+
+
+def _release_memory() -> None:
+    """Give the memory freed by a stage back to the system (glibc keeps it otherwise).
+
+    Annotating in one process leaves hundreds of MB of freed heap that the
+    process still holds; the next stage's peak would stack on top of it.
+    """
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
 
 
 def _chunks(items: list, jobs: int) -> list[list]:
@@ -337,6 +356,18 @@ def aggregate(corpus: Corpus, per: dict[str, pd.DataFrame], actor_table: pd.Data
     return {name: tables[name] for name in AGGREGATES}
 
 
+def _text_parts(paragraphs: pd.DataFrame, size: int):
+    """``paragraphs`` in pieces of whole articles, about ``size`` characters of text each."""
+    if paragraphs.empty:
+        yield paragraphs
+        return
+    lengths = paragraphs["text"].str.len().fillna(0).groupby(paragraphs["article_id"], sort=False).sum()
+    part = pd.Series(lengths.cumsum().to_numpy() // size, index=lengths.index)
+    codes = paragraphs["article_id"].map(part).to_numpy()
+    for k in np.unique(codes):
+        yield paragraphs[codes == k]
+
+
 def _newest(memo: dict, n: int) -> dict:
     """The last ``n`` entries of ``memo`` (in insertion order)."""
     return dict(list(memo.items())[-n:]) if len(memo) > n else memo
@@ -353,9 +384,11 @@ def _aggregate_part(part: int) -> dict:
     body = corpus.body()
     todo = body if new is None else body[body["article_id"].isin(new)]
     if part == 0:
-        counts = terms.count_terms(todo, by="outlet", ngram_range=TERMS_NGRAMS, phrases=terms.actor_phrases(actor_table))
-        if new is not None:
-            counts = terms.merge_counts(running.get("terms"), counts)
+        counts = running.get("terms") if new is not None else None
+        phrases = terms.actor_phrases(actor_table)
+        for piece in _text_parts(todo, TERM_PART_CHARS):  # counted in parts: a fraction of the memory, same sums
+            counts = terms.merge_counts(counts, terms.count_terms(piece, by="outlet", ngram_range=TERMS_NGRAMS,
+                                                                  phrases=phrases))
         term_table = terms.table_from_counts(counts)
         return {"terms_by_outlet": term_table,
                 "keyness_by_outlet": terms.keyness_from_terms(term_table),  # no second pass over the text

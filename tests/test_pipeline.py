@@ -172,3 +172,17 @@ def test_sums_over_articles_are_added_to_when_the_corpus_grows_and_redone_when_i
     shrunk = analyze(folder, cache=cache, method=METHOD)
     assert counted == [5]  # the four left and the new one
     same_as_counting_everything(shrunk)
+
+
+def test_terms_counted_in_parts_sum_to_the_same_table(folder, monkeypatch):
+    from analysis import pipeline
+
+    whole = analyze(folder, cache=False, method=METHOD)
+    parts = []
+    monkeypatch.setattr(pipeline, "TERM_PART_CHARS", 3000)  # a part per article or two
+    original = pipeline._text_parts
+    monkeypatch.setattr(pipeline, "_text_parts", lambda p, size: parts.extend(original(p, size)) or parts)
+    pieces = analyze(folder, cache=False, method=METHOD)
+    assert len(parts) >= 3 and sum(len(p) for p in parts) == len(whole["paragraphs"].query("kind == 'body'"))
+    for name in ("terms_by_outlet", "keyness_by_outlet"):
+        pd.testing.assert_frame_equal(pieces[name], whole[name], check_exact=True)
