@@ -101,3 +101,24 @@ def test_a_repeated_sentence_scores_as_it_does_alone(tmp_path):
 def test_no_mentions_gives_an_empty_table_with_every_column(seeds):
     empty = mention_tone(find_mentions(seeds).iloc[0:0], seeds.sentences, method=METHOD)
     assert empty.empty and {"context", "target_score", "voice", "p_pos"} <= set(empty.columns)
+
+
+def test_the_textblob_scorer_loads_without_nltk_and_scores_as_textblob_does():
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from analysis import targets
+score = targets._pattern()
+assert "nltk" not in sys.modules and "textblob" not in sys.modules, "NLTK was imported"
+texts = ["A wonderful, brave decision.", "This is not good at all!", "Terribly sad news.", ""]
+ours = [tuple(score(t)) for t in texts]
+from textblob import TextBlob  # the ordinary package still imports, and agrees
+from textblob.en.sentiments import PatternAnalyzer
+assert ours == [tuple(PatternAnalyzer().analyze(t))[:2] for t in texts], ours
+assert TextBlob("A wonderful day.").sentiment.polarity == 1.0
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
