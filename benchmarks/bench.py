@@ -35,14 +35,24 @@ from analysis.synthetic import make_synthetic_corpus
 from analysis.text import split_sentences
 from analysis.tone import mention_tone
 
+# Peak memory from VmHWM, the high-water mark of this process's own memory. Not
+# ru_maxrss: on Linux a child starts with its parent's, so every child of this
+# script (which holds a whole corpus for the stage table) reported the script's peak.
 CHILD = """
 import json, resource, sys, time
 from analysis.pipeline import analyze
+
+def peak_mb():
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
 start = time.perf_counter()
 tables = analyze(sys.argv[1], jobs=int(sys.argv[2]), cache=sys.argv[3] if sys.argv[3] != "-" else False)
 seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "words": int(tables["articles"]["n_words"].sum())}))
+print(json.dumps({"seconds": seconds, "peak_mb": peak_mb(), "words": int(tables["articles"]["n_words"].sum())}))
 """
 
 
