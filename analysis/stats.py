@@ -79,7 +79,7 @@ def summarize(
     """
     keys = [by] if isinstance(by, str) else list(by)
     columns = keys + ["measure", "n", "mean", "ci_low", "ci_high", "small_n"]
-    data = df.dropna(subset=[value])
+    data = df[[*keys, value]].dropna(subset=[value])  # only the columns read: no copy of a wide table
     if data.empty:
         return pd.DataFrame(columns=columns)
     names, samples = [], []
