@@ -301,13 +301,15 @@ def _textblob_en():
             stand_in.__path__ = list(spec.submodule_search_locations)
             sys.modules["textblob"] = stand_in
             try:
-                return importlib.import_module("textblob.en")
+                private = importlib.import_module("textblob.en")
             except Exception:  # noqa: BLE001 - any surprise: the plain import below
-                pass
+                private = None
             finally:
                 for name in set(sys.modules) - before:
                     if name == "textblob" or name.startswith("textblob."):
                         del sys.modules[name]
+            if private is not None:
+                return private
     return importlib.import_module("textblob.en")
 
 

@@ -120,5 +120,5 @@ assert ours == [tuple(PatternAnalyzer().analyze(t))[:2] for t in texts], ours
 assert TextBlob("A wonderful day.").sentiment.polarity == 1.0
 print("ok")
 """
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
