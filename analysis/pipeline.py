@@ -10,8 +10,10 @@ Per-article results are cached by the article's content hash, its metadata,
 the versions of the methods and the hashes of everything they read: the
 annotations (mentions, tone, quotes, stance, tone per article) by the actor
 registry, tone model and parameters; frame hits by the frame dictionary.
-Rerunning after adding one article recomputes that article and the
-aggregates only; a changed registry or dictionary changes the keys of
+Rerunning after adding one article recomputes that article, and the
+aggregates from the sums kept from the previous run (term and naming counts
+plus the new article's, bootstrap intervals of the cells it changes; see
+``aggregate``); a changed registry or dictionary changes the keys of
 exactly the tables that read it, so nothing stale is ever reused. Articles
 are annotated in chunks (one call per chunk costs far less than one per
 article), and the cache stores each run's new articles as one segment
