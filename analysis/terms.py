@@ -778,22 +778,28 @@ def restrict_terms(table: pd.DataFrame, ngram_range: tuple[int, int] = (1, 1), m
     group whose text is all stopwords has no row to count in the idf).
     """
     lo, hi = ngram_range
-    rows = table[table["ngram"].between(lo, hi)]
-    if min_count > 1:
-        rows = rows[rows.groupby("term", sort=False)["count"].transform("sum") >= min_count]
-    rows = rows.reset_index(drop=True)
+    rows = _frequent(table[table["ngram"].between(lo, hi)], min_count).reset_index(drop=True)
     if rows.empty:
         return rows
-    groups = pd.factorize(table["group"], sort=True)[1]  # every group of the text counts in the idf
-    row = pd.Categorical(rows["group"], categories=groups).codes
-    term_codes, _ = pd.factorize(rows["term"], sort=True)  # the vocabulary order of term_table: same sums
-    counts = sp.csr_matrix((rows["count"].to_numpy(dtype=float), (row, term_codes)),
-                           shape=(len(groups), term_codes.max() + 1))
-    from sklearn.feature_extraction.text import TfidfTransformer
+    # The counts again, as count_terms would give them; every group of the text counts in the idf.
+    sizes = table.groupby("group", sort=True)[["n_articles", "n_words"]].first()
+    row = pd.Categorical(rows["group"], categories=sizes.index).codes
+    term_codes, vocabulary = pd.factorize(rows["term"], sort=True)  # term_table's vocabulary order
 
-    tfidf = TfidfTransformer().fit_transform(counts).tocsr()
-    rows["tfidf"] = np.asarray(tfidf[row, term_codes]).ravel()
-    return rows
+    def matrix(column: str) -> sp.csr_matrix:
+        values = rows[column].to_numpy(dtype=float)
+        return _canonical_csr(sp.csr_matrix((values, (row, term_codes)), shape=(len(sizes), len(vocabulary))))
+
+    counted = _Counts(sizes.index, np.asarray(vocabulary, dtype=object), matrix("count"), matrix("df"),
+                      sizes["n_articles"].to_numpy(), sizes["n_words"].to_numpy(dtype=float))
+    return table_from_counts(counted)
+
+
+def _frequent(rows: pd.DataFrame, min_count: int) -> pd.DataFrame:
+    """The rows of terms counted at least ``min_count`` times over all groups (as ``min_count`` filters)."""
+    if min_count <= 1:
+        return rows
+    return rows[rows.groupby("term", sort=False)["count"].transform("sum") >= min_count]
 
 
 def top_terms(table: pd.DataFrame, n: int = 10, value: str = "count", group: str = "group") -> pd.DataFrame:
@@ -909,9 +915,7 @@ def keyness_from_terms(table: pd.DataFrame, prior=None, ngram: int = 1, min_coun
     ngram), min_count=min_count)`` would, without scanning the text a second
     time (tested on the seeds). Returns the ``keyness`` columns.
     """
-    rows = table[table["ngram"] == ngram]
-    if min_count > 1:
-        rows = rows[rows.groupby("term", sort=False)["count"].transform("sum") >= min_count]
+    rows = _frequent(table[table["ngram"] == ngram], min_count)
     if rows.empty:
         return pd.DataFrame(columns=KEYNESS_COLUMNS)
     wide = rows.pivot_table(index="group", columns="term", values="count", aggfunc="sum", fill_value=0)
