@@ -33,6 +33,34 @@ def test_analyze_returns_every_table(folder, tmp_path):
     assert len(back) == len(tables["mentions"])
 
 
+def test_written_csv_reads_back_as_pandas_own_csv(folder, tmp_path):
+    """The Arrow-written CSV gives the same frame under ``pd.read_csv`` as ``DataFrame.to_csv`` would."""
+    tables = analyze(folder, cache=False, method=METHOD)
+    odd = pd.DataFrame({
+        "text": ['plain', 'comma, "quoted"', "two\nlines", None, ""],
+        "whole": [1.0, -2.0, float("nan"), 1e20, 0.0],  # Arrow alone would write these as integers
+        "mixed": [0.1, 1 / 3, float("nan"), 2.0, -0.0],
+        "flag": [True, False, True, False, True],
+        "day": pd.to_datetime(["2025-08-23", None, "2025-01-01", "2025-01-02", "2024-12-31"]),
+        "moment": pd.to_datetime(["2025-08-23 10:30", None, "2025-01-01", "2025-01-02 00:00:01", "2024-12-31"],
+                                 format="ISO8601"),
+        "zoned": pd.to_datetime(["2025-08-23T10:30+02:00"] * 5),
+        "listed": [["a", "b"], [], None, ["c"], ["d"]],
+        "count": [1, 2, 3, 4, 5],
+    })
+    tables["odd"] = odd
+    write_tables(tables, tmp_path / "out")
+    for name, table in tables.items():
+        expected = tmp_path / f"{name}.pandas.csv"
+        written = table.reset_index(drop=True)
+        if name == "odd":  # lists are written as their text, by write_tables as here
+            written["listed"] = written["listed"].map(lambda v: v if v is None else str(v))
+        written.to_csv(expected, index=False)
+        got = pd.read_csv(tmp_path / "out" / "tables" / f"{name}.csv")
+        pd.testing.assert_frame_equal(got, pd.read_csv(expected), check_exact=True, obj=name)
+    assert pd.read_csv(tmp_path / "out" / "tables" / "odd.csv")["whole"].dtype == "float64"
+
+
 def test_second_run_reuses_the_cache_and_gives_the_same_tables(folder, tmp_path):
     first_cache = Cache(tmp_path / "cache")
     first = analyze(folder, cache=first_cache, method=METHOD)
