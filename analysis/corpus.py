@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -394,12 +395,13 @@ def parallel_map(func, arg_tuples: list[tuple], jobs: int = 1):
 def _article_ids(files: list[str]) -> list[str]:
     """The file path without its extension, or the full path when two files would clash."""
     stems = [str(Path(f).with_suffix("")) for f in files]
-    clash = {s for s in stems if stems.count(s) > 1}
+    clash = {s for s, n in Counter(stems).items() if n > 1}
     return [f if s in clash else s for f, s in zip(files, stems)]
 
 
 def _articles_frame(loaded, ids: list[str], manifest_columns: list[str], problems: list) -> pd.DataFrame:
     extra = [c for c in manifest_columns if c not in KNOWN_COLUMNS]
+    parsed: dict[str, pd.Timestamp] = {}  # each distinct date string is parsed once (many articles share a day)
     rows = []
     for article_id, (art, meta) in zip(ids, loaded):
         body = [p for p in art.paragraphs if p["kind"] == "body"]
@@ -419,7 +421,9 @@ def _articles_frame(loaded, ids: list[str], manifest_columns: list[str], problem
         row["outlet"] = row["outlet"] or UNKNOWN_OUTLET
         row.update({c: meta.get(c) or None for c in extra})
         raw_date = row["date"]
-        row["date"] = pd.to_datetime(raw_date, format="ISO8601", errors="coerce") if raw_date else pd.NaT
+        if raw_date and raw_date not in parsed:
+            parsed[raw_date] = pd.to_datetime(raw_date, format="ISO8601", errors="coerce")
+        row["date"] = parsed[raw_date] if raw_date else pd.NaT
         if raw_date and pd.isna(row["date"]):
             problems.append((art.file, "bad_date", f"Date {raw_date!r} is not an ISO date (YYYY-MM-DD); "
                              "the article is loaded without a date.", True))
@@ -437,12 +441,18 @@ def _articles_frame(loaded, ids: list[str], manifest_columns: list[str], problem
 
 
 def _text_frames(loaded, articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    para_rows, sent_rows = [], []
+    # Built column by column: a third of the time of a frame from one dict per row.
+    para_cols = {c: [] for c in PARAGRAPH_COLUMNS}
+    sent_cols = {c: [] for c in SENTENCE_COLUMNS[:7]}
     for article_id, (art, _) in zip(articles["article_id"], loaded):
-        para_rows.extend({"article_id": article_id, **p} for p in art.paragraphs)
-        sent_rows.extend({"article_id": article_id, **s} for s in art.sentences)
-    paragraphs = pd.DataFrame(para_rows, columns=PARAGRAPH_COLUMNS)
-    sentences = pd.DataFrame(sent_rows, columns=SENTENCE_COLUMNS[:7])
+        for rows, cols in ((art.paragraphs, para_cols), (art.sentences, sent_cols)):
+            cols["article_id"].extend([article_id] * len(rows))
+            for col, values in cols.items():
+                if col != "article_id":
+                    values.extend([row[col] for row in rows])
+    # With no rows, the dtypes of an empty frame of records (object), not those pandas infers for empty lists.
+    paragraphs = pd.DataFrame(para_cols if para_cols["article_id"] else [], columns=PARAGRAPH_COLUMNS)
+    sentences = pd.DataFrame(sent_cols if sent_cols["article_id"] else [], columns=SENTENCE_COLUMNS[:7])
     meta = articles[["article_id"] + PARAGRAPH_META + [c for c in articles.columns if c not in ARTICLE_COLUMNS]]
     paragraphs = paragraphs.merge(meta, on="article_id", how="left", validate="many_to_one")
     sentences = sentences.merge(
