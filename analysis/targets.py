@@ -413,31 +413,50 @@ def _masked_tokens(text: str, start: int, end: int, others) -> tuple[list[str], 
 
 
 def _mask_range(starts, ends, norm, a: int, b: int, start: int, end: int, others):
-    """:func:`_masked_tokens` over the tokens ``a:b`` of a tokenised text."""
-    starts, ends, norm = starts[a:b], ends[a:b], norm[a:b]
+    """:func:`_masked_tokens` over the tokens ``a:b`` of a tokenised text.
+
+    The rule, token by token: a token overlapping the mention is the mention
+    (the first one becomes ``TARGET``, the rest are dropped); else a token
+    overlapping another target (the first in ``others`` that it overlaps)
+    becomes ``OTHER``, once per run of tokens of the same span (a run that
+    only the mention's tokens interrupt); any other token is kept. Token
+    starts and ends both increase, so the tokens overlapping a span are an
+    index range found by bisection: only those are visited, and the words
+    between them are copied as slices.
+    """
+    marks: dict[int, tuple | None] = {}  # token index -> None (mention) or the other span it belongs to
+    for i in range(max(a, bisect_right(ends, start)), min(b, bisect_left(starts, end))):
+        if starts[i] < end and ends[i] > start:
+            marks[i] = None
+    for o in others:
+        for i in range(max(a, bisect_right(ends, o[0])), min(b, bisect_left(starts, o[1]))):
+            if i not in marks and starts[i] < o[1] and ends[i] > o[0]:
+                marks[i] = o
+    if not marks:
+        out = list(norm[a:b])
+        t_idx = bisect_left(starts, start, a, b) - a  # empty or whitespace-only mention: at its position
+        out.insert(t_idx, "TARGET")
+        return out, t_idx
     out: list[str] = []
     t_idx = -1
     masked_other = None
-    for s, e, tok in zip(starts, ends, norm):
-        if s < end and e > start:
+    pos = a
+    for i in sorted(marks):
+        if i > pos:  # plain tokens between marks
+            out.extend(norm[pos:i])
+            masked_other = None
+        pos = i + 1
+        span = marks[i]
+        if span is None:
             if t_idx < 0:
                 t_idx = len(out)
                 out.append("TARGET")
-            continue
-        span = None
-        for o in others:
-            if s < o[1] and e > o[0]:
-                span = o
-                break
-        if span is not None:
-            if span != masked_other:
-                out.append("OTHER")
-                masked_other = span
-            continue
-        masked_other = None
-        out.append(tok)
-    if t_idx < 0:  # empty or whitespace-only mention: anchor at its position
-        t_idx = sum(1 for s in starts if s < start)
+        elif span != masked_other:
+            out.append("OTHER")
+            masked_other = span
+    out.extend(norm[pos:b])
+    if t_idx < 0:
+        t_idx = bisect_left(starts, start, a, b) - a
         out.insert(t_idx, "TARGET")
     return out, t_idx
 
@@ -510,13 +529,23 @@ def _word_lexicons() -> tuple[dict, dict]:
     return vader, pattern
 
 
-@lru_cache(maxsize=16384)
 def _word_valences(text: str, neg_scope: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """VADER and Pattern valence of every token of ``text``, flipped after a negation.
 
     A token within ``neg_scope`` words after a negation ("not", "never",
     "n't", ...) and before the next punctuation gets the opposite sign.
+    """
+    vs, ps, _ = _valence_data(text, neg_scope)
+    return vs, ps
+
+
+@lru_cache(maxsize=16384)
+def _valence_data(text: str, neg_scope: int) -> tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...]]:
+    """:func:`_word_valences` and the positions of the tokens with a valence in either lexicon.
+
     Cached like :func:`_token_data`: every target of a sentence reuses it.
+    Most tokens have no valence, and the word-lexicon features skip those:
+    their loop visits the few polar positions only.
     """
     vader, pattern = _word_lexicons()
     norm = _token_data(text)[3]
@@ -529,7 +558,8 @@ def _word_valences(text: str, neg_scope: int) -> tuple[tuple[float, ...], tuple[
         ps.append(sign * pattern.get(w, 0.0))
         if w in _NEGATIONS or w.endswith("n't"):
             last = i
-    return tuple(vs), tuple(ps)
+    polar = tuple(i for i, (v, p) in enumerate(zip(vs, ps)) if v != 0.0 or p != 0.0)
+    return tuple(vs), tuple(ps), polar
 
 
 def _region_stats(vals: list[float], dists: list[int]) -> list[float]:
@@ -555,19 +585,18 @@ def _word_lexicon_features(text, start, end, others, lo, hi, window, neg_scope):
     len(_STATS)`` numbers.
     """
     _, starts, ends, _ = _token_data(text)
-    vs, ps = _word_valences(text, neg_scope)
-    n = len(starts)
+    vs, ps, polar = _valence_data(text, neg_scope)
     a = bisect_right(ends, start)  # first token ending after the mention start
     b = bisect_left(starts, end)  # first token starting at or after the mention end
     b = max(b, a)
     spans = [(s, e) for s, e in others if e <= start or s >= end]
     regions = {r: ([], [], []) for r in _REGIONS}  # vader, pattern, distance
     names = []
-    for i in range(n):
+    for i in polar:  # tokens without valence add nothing to any region
         if a <= i < b:
             continue
         s, e = starts[i], ends[i]
-        if any(s < oe and e > os for os, oe in spans):
+        if spans and any(s < oe and e > os for os, oe in spans):
             continue
         v, p = vs[i], ps[i]
         if i < a:
@@ -578,8 +607,6 @@ def _word_lexicon_features(text, start, end, others, lo, hi, window, neg_scope):
             d = i - b + 1
             keys = ("rw", "cr") if d <= window else ("cr",)
             keys = keys if e <= hi else ("rest",)
-        if v == 0.0 and p == 0.0:
-            continue
         for k in keys:
             reg = regions[k]
             reg[0].append(v)

@@ -296,6 +296,46 @@ def test_clause_tokens_reused_from_sentence_match_tokenising_the_slice():
             assert T._context_masked_tokens(text, start, end, others, lo, hi) == expected
 
 
+def _literal_mask(starts, ends, norm, start, end, others):
+    """The masking rule token by token (what ``_mask_range`` does by bisection)."""
+    out, t_idx, masked_other = [], -1, None
+    for s, e, tok in zip(starts, ends, norm):
+        if s < end and e > start:
+            if t_idx < 0:
+                t_idx = len(out)
+                out.append("TARGET")
+            continue
+        span = next((o for o in others if s < o[1] and e > o[0]), None)
+        if span is not None:
+            if span != masked_other:
+                out.append("OTHER")
+                masked_other = span
+            continue
+        masked_other = None
+        out.append(tok)
+    if t_idx < 0:
+        t_idx = sum(1 for s in starts if s < start)
+        out.insert(t_idx, "TARGET")
+    return out, t_idx
+
+
+def test_masking_by_bisection_follows_the_token_by_token_rule():
+    rng = np.random.default_rng(2)
+    for text in _TRICKY + [SENT, "Kim met Kim, then Kim  met   Putin and Kim again ."]:
+        _, starts, ends, norm = T._token_data(text)
+        n = len(text)
+        for _ in range(400):
+            start = int(rng.integers(0, n + 1))
+            end = int(rng.integers(start, min(n, start + 12) + 1))
+            # other spans anywhere, overlapping each other or the mention, some empty, some repeated
+            others = [(int(s), int(s) + int(rng.integers(0, 9))) for s in rng.integers(0, n + 1, int(rng.integers(0, 5)))]
+            others += others[:1]
+            a = int(rng.integers(0, len(starts) + 1))
+            b = int(rng.integers(a, len(starts) + 1))
+            expected = _literal_mask(starts[a:b], ends[a:b], norm[a:b], start, end, others)
+            assert T._mask_range(starts, ends, norm, a, b, start, end, others) == expected
+
+
 def test_hash_rows_memo_matches_crc32_per_string():
     import zlib
 
