@@ -163,15 +163,11 @@ def _token_data(text: str):
     ends are both strictly increasing (tokens never overlap), which lets
     :func:`_clamp_words` bisect them.
     """
-    toks, starts, ends, norm = [], [], [], []
-    for m in _TOKEN_RE.finditer(text):
-        tok = m.group()
-        s, e = m.span()
-        toks.append((tok, s, e))
-        starts.append(s)
-        ends.append(e)
-        norm.append(tok.lower().replace("’", "'"))
-    return tuple(toks), tuple(starts), tuple(ends), tuple(norm)
+    toks = tuple((m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text))
+    norm = [t[0].lower() for t in toks]
+    if "’" in text:
+        norm = [w.replace("’", "'") for w in norm]
+    return toks, tuple(t[1] for t in toks), tuple(t[2] for t in toks), tuple(norm)
 
 
 @lru_cache(maxsize=16384)
@@ -549,6 +545,10 @@ def _valence_data(text: str, neg_scope: int) -> tuple[tuple[float, ...], tuple[f
     """
     vader, pattern = _word_lexicons()
     norm = _token_data(text)[3]
+    if not any(w in _NEGATIONS or w.endswith("n't") for w in norm):  # nothing to flip
+        vs = tuple(vader.get(w, 0.0) for w in norm)
+        ps = tuple(pattern.get(w, 0.0) for w in norm)
+        return vs, ps, tuple(i for i, (v, p) in enumerate(zip(vs, ps)) if v != 0.0 or p != 0.0)
     vs, ps, last = [], [], None
     for i, w in enumerate(norm):
         if w in _CLAUSE_PUNCT:
