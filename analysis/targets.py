@@ -227,6 +227,12 @@ def target_context(
     >>> s[slice(*target_context(s, 27, 36, [(0, 5)]))]
     'Zelenskyy rejected it'
     """
+    # Cached: ``mention_tone`` asks for each target's clause, and the model's features again.
+    return _target_context(text, start, end, tuple(tuple(o) for o in other_spans), n_words)
+
+
+@lru_cache(maxsize=16384)
+def _target_context(text: str, start: int, end: int, other_spans: tuple, n_words: int) -> tuple[int, int]:
     cuts = [(s, e) for s, e in _clause_cuts(text) if e <= start or s >= end]
     lo, hi = _span_between(cuts, start, end, len(text))
     others = [(s, e) for s, e in other_spans if e <= start or s >= end]
