@@ -243,8 +243,10 @@ def compare_lexicons(tone: pd.DataFrame, scope: str = "sentence", band: float = 
         raise ValueError(f"no {scope} lexicon scores in this table: use mention_tone(..., clause_lexicons=True)")
     text_col = "sentence_text" if scope == "sentence" else "context"
     grouped = tone.groupby(["article_id", text_col], sort=False)
-    out = grouped.agg(outlet=("outlet", "first"), actors=("name", lambda s: "; ".join(dict.fromkeys(s))),
-                      textblob=(f"{scope}_polarity", "first"), vader=(f"{scope}_vader", "first")).reset_index()
+    out = grouped.agg(outlet=("outlet", "first"), textblob=(f"{scope}_polarity", "first"),
+                      vader=(f"{scope}_vader", "first")).reset_index()
+    out["actors"] = pd.array(_names_per_group(grouped.ngroup().to_numpy(), tone["name"].to_numpy(), len(out)),
+                             dtype=tone["name"].dtype)
     out = out.rename(columns={text_col: "text"})
     out["textblob_label"] = _label(out["textblob"], band)
     out["vader_label"] = _label(out["vader"], band)
@@ -253,6 +255,25 @@ def compare_lexicons(tone: pd.DataFrame, scope: str = "sentence", band: float = 
     out = out.iloc[np.argsort(-out["gap"].abs().to_numpy(), kind="stable")].reset_index(drop=True)
     return out[["article_id", "outlet", "text", "actors", "textblob", "vader", "textblob_label",
                 "vader_label", "agree", "gap"]]
+
+
+def _names_per_group(groups: np.ndarray, names: np.ndarray, n_groups: int) -> np.ndarray:
+    """For each group code, its distinct names in order of first appearance, "; "-joined.
+
+    Most sentences name one actor: those take the name as it is, and only
+    the groups with several are joined in Python.
+    """
+    pairs = pd.DataFrame({"group": groups, "name": names}).drop_duplicates()
+    pairs = pairs.iloc[np.argsort(pairs["group"].to_numpy(), kind="stable")]  # first-appearance order kept
+    size = np.bincount(pairs["group"].to_numpy(), minlength=n_groups)
+    out = np.empty(n_groups, dtype=object)
+    single = size[pairs["group"].to_numpy()] == 1
+    out[pairs["group"].to_numpy()[single]] = pairs["name"].to_numpy()[single]
+    several = pairs[~single]
+    if len(several):
+        joined = several.groupby("group", sort=True)["name"].agg("; ".join)
+        out[joined.index.to_numpy()] = joined.to_numpy()
+    return out
 
 
 _LABEL_NAMES = {-1: "negative", 0: "neutral", 1: "positive"}

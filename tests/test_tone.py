@@ -59,6 +59,19 @@ def test_compare_lexicons_finds_disagreements(seeds):
     assert (table["agree"] == (table["textblob_label"] == table["vader_label"])).all()
 
 
+def test_compare_lexicons_lists_each_sentences_actors_once_in_order():
+    rows = [  # (article, sentence, actor): Putin twice in s1, the same s1 text again in article b
+        ("a", "s1", "Putin"), ("a", "s1", "Zelenskyy"), ("a", "s1", "Putin"), ("a", "s2", "Kim"),
+        ("b", "s1", "Zelenskyy"), ("a", "s3", "Trump"), ("a", "s3", "Kim"),
+    ]
+    tone = pd.DataFrame(rows, columns=["article_id", "sentence_text", "name"]).assign(
+        name=lambda t: t["name"].astype("string"), outlet="X", sentence_polarity=0.5, sentence_vader=-0.5)
+    table = compare_lexicons(tone).set_index(["article_id", "text"])["actors"]
+    assert table.to_dict() == {("a", "s1"): "Putin; Zelenskyy", ("a", "s2"): "Kim", ("b", "s1"): "Zelenskyy",
+                               ("a", "s3"): "Trump; Kim"}
+    assert table.dtype == "string"
+
+
 def test_clause_lexicon_scores_are_opt_in_and_change_nothing_else(seeds):
     full, lean = tone_of(seeds), tone_of(seeds, clause_lexicons=False)
     clause_cols = ["context_polarity", "context_subjectivity", "context_vader"]
