@@ -48,7 +48,7 @@ PER_ARTICLE = ("mentions", "tone", "quotes", "stance", "frame_hits")
 CACHED = ("mentions", "tone", "quotes", "stance")
 TONE_BY_ARTICLE = ("name", "article_id")
 # Part of the key of the cached aggregates: bump it when an aggregate changes its output.
-AGGREGATE_VERSION = "aggregate-1"
+AGGREGATE_VERSION = "aggregate-2"  # 2: cached without min_n (flags set on reading)
 TERMS_NGRAMS = (1, 3)  # the n-grams of ``terms_by_outlet``: narrower term tables are cut from it
 # The sums over articles kept from one run to the next (see ``aggregate``): one entry per
 # registry, stopword and naming file; bump the version when what they count changes.
@@ -259,7 +259,8 @@ def analyze(
     cross-article tables except ``tone_by_article`` (made per article anyway),
     for a notebook that makes its own. The aggregates are cached too, under
     one key for the whole corpus state, so calling ``analyze`` again on an
-    unchanged corpus (a notebook after ``run``) computes nothing.
+    unchanged corpus (a notebook after ``run``) computes nothing, whatever
+    its ``min_n``: the flags are set on reading.
 
     Returns a dict: ``articles``, ``paragraphs``, ``sentences``, ``problems``
     (the corpus), ``mentions``, ``tone``, ``quotes``, ``stance``,
@@ -296,7 +297,8 @@ def analyze(
         return {**tables, "tone_by_article": by_article.assign(small_n=by_article["n"] < min_n)}
     # The aggregates depend on every article: cached under one key for the whole corpus
     # state, so a second call on an unchanged corpus (a notebook after `run`) reads them.
-    key = cache_key(AGGREGATE_VERSION, __version__, per_key, min_n, _aggregate_inputs(actors))
+    # min_n is not part of the key: it only sets the small_n flags, which are set below.
+    key = cache_key(AGGREGATE_VERSION, __version__, per_key, _aggregate_inputs(actors))
     stored = store.get_many("aggregate", [key]).get(key) if store is not None else None
     if stored is None:
         # What the sums over articles were last time: a corpus that only grew needs its new articles counted.
@@ -308,8 +310,15 @@ def analyze(
         if store is not None:
             store.put_many("aggregate", {key: stored}, keep=AGGREGATES_KEPT)
             store.put_many("running", {running_key: running}, keep=RUNNING_KEPT)
-    tables.update(stored)
+    tables.update({name: _flag_small(table, min_n) for name, table in stored.items()})
     return tables
+
+
+def _flag_small(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """``table`` with ``small_n`` = ``n < min_n`` (every aggregate defines it so), when it has both columns."""
+    if table.empty or not {"n", "small_n"} <= set(table.columns):
+        return table
+    return table.assign(small_n=(table["n"] < min_n).astype(bool))
 
 
 def _aggregate_inputs(actors) -> list[str]:
@@ -402,7 +411,7 @@ def _aggregate_part(part: int) -> dict:
     bootstrap = dict(running.get("bootstrap", {}))
     return {
         "tone_by_outlet": summarize_tone(per["tone"], by=("name", "outlet"), min_n=min_n, memo=bootstrap),
-        "stance_summary": summarize_stance(per["stance"]) if len(per["stance"]) else pd.DataFrame(),
+        "stance_summary": summarize_stance(per["stance"], min_n=min_n) if len(per["stance"]) else pd.DataFrame(),
         "frame_shares": frames.frame_shares(per["frame_hits"], by="outlet", min_n=min_n),
         "naming": naming.naming_from_counts(names),
         "_naming": names,

@@ -120,16 +120,22 @@ def test_a_changed_frame_dictionary_keeps_the_annotations_and_changes_the_hits(f
     assert hits.loc[hits["present"], "outlet"].nunique() >= 3
 
 
-def test_aggregates_are_cached_per_corpus_state_and_min_n(folder, tmp_path):
+def test_aggregates_are_cached_per_corpus_state_whatever_min_n(folder, tmp_path):
     first = analyze(folder, cache=Cache(tmp_path / "cache"), method=METHOD)
     again = Cache(tmp_path / "cache")
     analyze(folder, cache=again, method=METHOD)
     assert again.misses == 0
     other = Cache(tmp_path / "cache")
-    flagged = analyze(folder, cache=other, method=METHOD, min_n=1000)
-    assert other.misses == 1  # the aggregates only: min_n shapes them, not the per-article tables
-    assert flagged["tone_by_outlet"]["small_n"].all() and not first["tone_by_outlet"]["small_n"].all()
-    assert flagged["tone_by_article"]["small_n"].all()
+    flagged = analyze(folder, cache=other, method=METHOD, min_n=10)
+    assert other.misses == 0  # min_n only sets the small_n flags: read from the same entry
+    # The flags are those of computing with that min_n from scratch, in every aggregate that has them.
+    fresh = analyze(folder, cache=False, method=METHOD, min_n=10)
+    for name in ("tone_by_outlet", "tone_by_article", "stance_summary", "frame_shares"):
+        pd.testing.assert_frame_equal(flagged[name], fresh[name], check_exact=True, obj=name)
+        assert (flagged[name]["small_n"] == (flagged[name]["n"] < 10)).all()
+    for name in ("tone_by_outlet", "frame_shares"):  # cells on both sides of 10 on the seeds
+        assert flagged[name]["small_n"].any() and not flagged[name]["small_n"].all()
+    assert flagged["tone_by_outlet"]["small_n"].sum() > first["tone_by_outlet"]["small_n"].sum()
 
 
 def test_without_aggregates_tone_by_article_is_still_returned(folder):
