@@ -645,6 +645,8 @@ def term_table(
     text_col: str = "text",
     min_count: int = 1,
     period: str = "M",
+    top: int | None = None,
+    top_value: str = "count",
 ) -> pd.DataFrame:
     """Term frequencies per group, in long format: one row per group and term used in it.
 
@@ -670,7 +672,11 @@ def term_table(
     - ``ngram``: number of words in the term (a phrase term counts as one);
     - ``n_articles``, ``n_words``: size of the group.
 
-    Sorted by group, then count (descending), then term.
+    Sorted by group, then count (descending), then term. With ``top``, only
+    the ``top`` terms of each group by ``top_value`` are kept, sorted as
+    ``top_terms(term_table(...), top, top_value)`` sorts them (the same
+    rows, tested), at a fraction of the time and memory when the groups are
+    articles.
 
     >>> import pandas as pd
     >>> p = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"],
@@ -679,7 +685,7 @@ def term_table(
     [['X', 'war', 2, 1], ['Y', 'peace', 1, 1], ['Y', 'talks', 1, 1]]
     """
     tokenizer = Tokenizer(stopwords, extra_stopwords, phrases, ngram_range)
-    return table_from_counts(_count(paragraphs, by, tokenizer, kinds, text_col, period, min_count))
+    return table_from_counts(_count(paragraphs, by, tokenizer, kinds, text_col, period, min_count), top, top_value)
 
 
 def count_terms(
@@ -734,34 +740,54 @@ def merge_counts(a: _Counts | None, b: _Counts | None) -> _Counts | None:
     return _Counts(groups, terms, counts, docfreq, sizes("n_articles"), sizes("n_words"))
 
 
-def table_from_counts(counted: _Counts | None) -> pd.DataFrame:
-    """The ``term_table`` of counts from ``count_terms`` (or ``merge_counts``)."""
+def table_from_counts(counted: _Counts | None, top: int | None = None, value: str = "count") -> pd.DataFrame:
+    """The ``term_table`` of counts from ``count_terms`` (or ``merge_counts``).
+
+    ``top``: keep only the ``top`` terms of each group by ``value`` (count,
+    rate, df or tfidf), as ``top_terms(table, top, value)`` would, in its
+    order, without building the rows of the other terms: by article, the
+    full table has a row per article and term.
+    """
     if counted is None or counted.counts.nnz == 0:
         return pd.DataFrame({c: pd.Series(dtype=float if c in ("rate", "tfidf") else object) for c in TERM_COLUMNS})
     C, D = counted.counts, counted.docfreq
     from sklearn.feature_extraction.text import TfidfTransformer  # imported here: 1 s that most callers skip
-
     tfidf = _canonical_csr(TfidfTransformer().fit_transform(C))
     if not (np.array_equal(C.indptr, D.indptr) and np.array_equal(C.indptr, tfidf.indptr)):
         raise AssertionError("count, df and tfidf matrices lost alignment")
     row = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr))
-    terms = counted.terms[C.indices]
     words = counted.n_words[row]
+    columns = {
+        "count": C.data.astype(np.int64),
+        "rate": np.divide(C.data * RATE_PER, words, out=np.full(len(row), np.nan), where=words > 0),
+        "df": D.data.astype(np.int64),
+        "tfidf": tfidf.data,
+    }
+    if top is None:  # by group, then count (descending), then term
+        order = np.lexsort((counted.terms[C.indices], -columns["count"], row))
+    else:
+        if value not in columns:
+            raise ValueError(f"top terms by {value!r}: choose one of {', '.join(columns)}")
+        # Terms are sorted, so a column index orders as its term: by group, value (descending), term.
+        order = np.lexsort((C.indices, -columns[value], row))
+        first_of_row = np.repeat(C.indptr[:-1], np.diff(C.indptr))  # row is sorted: the same per position
+        order = order[np.arange(len(order)) - first_of_row < top]
+    row, words = row[order], words[order]
+    terms = counted.terms[C.indices[order]]
     table = pd.DataFrame(
         {
             "group": counted.groups.to_numpy()[row],
             "term": terms,
-            "count": C.data.astype(np.int64),
-            "rate": np.divide(C.data * RATE_PER, words, out=np.full(len(row), np.nan), where=words > 0),
-            "df": D.data.astype(np.int64),
-            "tfidf": tfidf.data,
+            "count": columns["count"][order],
+            "rate": columns["rate"][order],
+            "df": columns["df"][order],
+            "tfidf": columns["tfidf"][order],
             "ngram": pd.Series(terms).str.count(" ").to_numpy() + 1,
             "n_articles": counted.n_articles[row],
             "n_words": words.astype(np.int64),
         }
     )
-    order = np.lexsort((table["term"].to_numpy(), -table["count"].to_numpy(), row))
-    return table.iloc[order].reset_index(drop=True)
+    return table
 
 
 def restrict_terms(table: pd.DataFrame, ngram_range: tuple[int, int] = (1, 1), min_count: int = 1) -> pd.DataFrame:

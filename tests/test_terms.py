@@ -140,6 +140,21 @@ def test_top_terms_takes_n_per_group():
     assert top[["group", "term"]].values.tolist() == [["X", "war"], ["Y", "peace"]]
 
 
+@pytest.mark.parametrize("by", ["article_id", "outlet"])
+def test_term_table_top_equals_top_terms_of_the_full_table(seeds, by):
+    for ngram_range in ((1, 1), (1, 2)):
+        full = term_table(seeds.paragraphs, by=by, ngram_range=ngram_range)
+        for value in ("count", "rate", "df", "tfidf"):
+            for n in (1, 5, 40):
+                top = term_table(seeds.paragraphs, by=by, ngram_range=ngram_range, top=n, top_value=value)
+                pd.testing.assert_frame_equal(top, terms.top_terms(full, n=n, value=value), check_exact=True)
+    # ties: every term of this text is counted once, so the top 2 are the first 2 terms A-Z
+    p = paragraphs([("a1", "X", "zebra yak xenon walrus")])
+    assert term_table(p, top=2)["term"].tolist() == ["walrus", "xenon"]
+    with pytest.raises(ValueError, match="top terms by 'ngram'"):
+        term_table(p, top=2, top_value="ngram")
+
+
 # --- keyness ---------------------------------------------------------------
 
 
