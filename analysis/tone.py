@@ -245,7 +245,9 @@ def compare_lexicons(tone: pd.DataFrame, scope: str = "sentence", band: float = 
     grouped = tone.groupby(["article_id", text_col], sort=False)
     out = grouped.agg(outlet=("outlet", "first"), textblob=(f"{scope}_polarity", "first"),
                       vader=(f"{scope}_vader", "first")).reset_index()
-    out["actors"] = pd.array(_names_per_group(grouped.ngroup().to_numpy(), tone["name"].to_numpy(), len(out)),
+    group = grouped.ngroup().to_numpy()  # NaN where a key is missing: such rows are in no group, as above
+    kept = ~np.isnan(group)
+    out["actors"] = pd.array(_names_per_group(group[kept].astype(np.int64), tone["name"].to_numpy()[kept], len(out)),
                              dtype=tone["name"].dtype)
     out = out.rename(columns={text_col: "text"})
     out["textblob_label"] = _label(out["textblob"], band)

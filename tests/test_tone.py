@@ -70,6 +70,9 @@ def test_compare_lexicons_lists_each_sentences_actors_once_in_order():
     assert table.to_dict() == {("a", "s1"): "Putin; Zelenskyy", ("a", "s2"): "Kim", ("b", "s1"): "Zelenskyy",
                                ("a", "s3"): "Trump; Kim"}
     assert table.dtype == "string"
+    # A mention whose sentence is unknown (no text) is in no row, as before.
+    unknown = pd.concat([tone, tone.head(1).assign(sentence_text=None, name="Kim")], ignore_index=True)
+    assert compare_lexicons(unknown).set_index(["article_id", "text"])["actors"].to_dict() == table.to_dict()
 
 
 def test_clause_lexicon_scores_are_opt_in_and_change_nothing_else(seeds):
