@@ -294,7 +294,7 @@ def analyze(
         "sentences": corpus.sentences, "problems": corpus.problems, **per,
     }
     if not aggregates:
-        return {**tables, "tone_by_article": by_article.assign(small_n=by_article["n"] < min_n)}
+        return {**tables, "tone_by_article": _flag_small(by_article, min_n)}
     # The aggregates depend on every article: cached under one key for the whole corpus
     # state, so a second call on an unchanged corpus (a notebook after `run`) reads them.
     # min_n is not part of the key: it only sets the small_n flags, which are set below.
