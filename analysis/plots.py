@@ -8,8 +8,10 @@ the data it plots, all under the same name.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import matplotlib
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -105,22 +107,51 @@ def finish(fig, title: str, subtitle: str = "", source: str = "") -> "plt.Figure
     return fig
 
 
-def save_figure(fig, name: str, data: pd.DataFrame, out_dir) -> dict[str, Path]:
+def save_figure(fig, name: str, data: pd.DataFrame, out_dir, show: bool = True) -> dict[str, Path]:
     """Write ``fig`` as ``name.png`` (200 dpi) and ``name.svg``, and ``data`` as ``name.csv``.
 
     ``out_dir`` is created if needed. Returns the three paths. The SVG carries
     no creation date, so a rerun on the same data writes the same bytes.
+
+    In a notebook (matplotlib's inline backend) with ``show``, the figure is
+    then shown from the PNG just written, halved to the 100 dpi the notebook
+    would draw, and closed: drawing it a third time for the notebook took a
+    quarter of each notebook's run.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {ext: out / f"{name}.{ext}" for ext in ("png", "svg", "csv")}
     fig.savefig(paths["png"], dpi=200, metadata={"Software": None})  # solves the constrained layout, draws
-    # The layout is settled: the SVG and the notebook's inline image reuse it
-    # instead of solving it again on each draw (a third of a figure's cost).
+    # The layout is settled: the SVG reuses it instead of solving it again
+    # (a third of a figure's cost).
     fig.set_layout_engine("none")
     fig.savefig(paths["svg"], metadata={"Date": None, "Creator": None})
     data.to_csv(paths["csv"], index=False)
+    if show and _inline_backend():
+        _show_saved(fig, paths["png"])
     return paths
+
+
+def _inline_backend() -> bool:
+    return "inline" in matplotlib.get_backend()
+
+
+def _show_saved(fig, png: Path) -> None:
+    """Display the saved PNG at half its size, in place of ``fig``, and close ``fig``."""
+    import base64
+
+    from IPython.display import display
+    from PIL import Image
+
+    with Image.open(png) as image:
+        half = image.reduce(2)
+    buffer = io.BytesIO()
+    half.save(buffer, format="png")
+    plt.close(fig)  # the inline backend shows the figures still open when the cell ends
+    display({
+        "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+        "text/plain": f"<figure {png.stem}: .png, .svg and .csv in {png.parent.name}/>",
+    }, raw=True)
 
 
 def bar_counts(table: pd.DataFrame, label: str, value: str, color: str | None = None, ax=None):

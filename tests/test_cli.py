@@ -76,6 +76,9 @@ def test_run_on_a_new_folder_writes_a_complete_output_folder(tmp_path):
     executed = json.loads((out / "notebooks" / "01_corpus_overview.ipynb").read_text(encoding="utf-8"))
     injected = [c for c in executed["cells"] if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
     assert injected and str(folder) in "".join(injected[0]["source"])  # ran on the new folder, not the seeds
+    images = [o for c in executed["cells"] for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    saved = [p for p in (out / "figures").glob("01_*.png")]
+    assert len(images) == len(saved) == 4  # each figure shown once, from its saved PNG
 
 
 def test_run_on_an_unusable_folder_exits_2_before_any_notebook(tmp_path):

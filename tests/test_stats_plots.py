@@ -61,6 +61,31 @@ def test_save_figure_writes_png_svg_and_csv(tmp_path):
     plt.close(fig)
 
 
+def test_in_a_notebook_save_figure_shows_the_saved_png_halved_and_closes_the_figure(tmp_path, monkeypatch):
+    import base64
+    import io
+
+    import IPython.display
+    from PIL import Image
+
+    shown = []
+    monkeypatch.setattr(plots, "_inline_backend", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", lambda data, raw: shown.append(data))
+    fig, ax = plt.subplots()
+    ax.bar(["a", "b"], [1, 2])
+    paths = save_figure(fig, "demo", pd.DataFrame({"v": [1, 2]}), tmp_path)
+    assert not plt.fignum_exists(fig.number)  # the inline backend will not draw it again
+    [image] = shown
+    saved = Image.open(paths["png"]).size
+    assert Image.open(io.BytesIO(base64.b64decode(image["image/png"]))).size == (saved[0] // 2, saved[1] // 2)
+    assert "demo" in image["text/plain"]
+
+    fig, ax = plt.subplots()
+    save_figure(fig, "kept", pd.DataFrame({"v": [1]}), tmp_path, show=False)
+    assert plt.fignum_exists(fig.number) and len(shown) == 1
+    plt.close(fig)
+
+
 def test_summarize_intervals_equal_bootstrap_ci_of_each_group():
     import numpy as np
 
