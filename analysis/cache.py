@@ -16,6 +16,9 @@ per article: adding one article to a corpus computes and writes one article.
 Files are written atomically, so an interrupted run never leaves a half
 entry, and a segment that cannot be read counts as missing. When a stage
 has more than ``MAX_SEGMENTS`` segments they are merged into one.
+
+Whole results (``put_frames``) are folders of Arrow files, one per table,
+``folder/<stage>/<key>/``, of which a stage keeps the newest few.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
 
 import pandas as pd
+from pyarrow import ArrowException
 
 __all__ = ["Cache", "key", "file_hash", "default_cache_dir", "open_cache", "KEY_COLUMN", "MAX_SEGMENTS", "CACHE_ENV"]
 
@@ -122,6 +127,46 @@ class Cache:
         """Store the tables of the articles ``keys`` (every row has its article's ``_key``) as one segment."""
         if keys:
             self._write(stage, keys, tables)
+
+    # ----------------------------------------------------------------- snapshots
+
+    def get_frames(self, stage: str, key: str) -> dict[str, pd.DataFrame] | None:
+        """The tables stored by ``put_frames`` under ``key``, or None (also for an unreadable entry)."""
+        from pyarrow import feather
+
+        folder = self.folder / stage / key
+        try:
+            names = (folder / "tables.txt").read_text(encoding="utf-8").split()
+            tables = {name: feather.read_feather(folder / f"{name}.feather") for name in names}
+        except (OSError, ValueError, ArrowException):
+            tables = None
+        self._count(1, tables is not None)
+        return tables
+
+    def put_frames(self, stage: str, key: str, tables: dict[str, pd.DataFrame], keep: int) -> None:
+        """Store ``tables`` under ``key`` as Arrow files (zstd); keep the newest ``keep`` entries of ``stage``.
+
+        Arrow gives back every column's values and types exactly (tested on the
+        analysis tables) and reads several times faster than unpickling. A
+        table Arrow cannot store (a column of mixed objects) means no entry.
+        """
+        from pyarrow import feather
+
+        root = self.folder / stage
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=root, prefix=".tmp-"))
+        try:
+            for name, table in tables.items():
+                feather.write_feather(table, tmp / f"{name}.feather", compression="zstd")
+            (tmp / "tables.txt").write_text("\n".join(tables), encoding="utf-8")  # written last: the entry is whole
+            shutil.rmtree(root / key, ignore_errors=True)  # an entry that could not be read
+            os.replace(tmp, root / key)
+        except (OSError, ValueError, TypeError, ArrowException):
+            shutil.rmtree(tmp, ignore_errors=True)
+            return
+        entries = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".tmp-")]
+        for old in sorted(entries, key=lambda p: p.stat().st_mtime_ns)[:-keep]:
+            shutil.rmtree(old, ignore_errors=True)
 
     # ----------------------------------------------------------------- segments
 

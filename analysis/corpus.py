@@ -29,7 +29,8 @@ from .cache import key as cache_key
 from .config import MANIFEST_NAME
 
 __all__ = [
-    "Corpus", "CorpusError", "load_corpus", "read_manifest", "plan_corpus", "select_articles", "assemble",
+    "Corpus", "CorpusError", "load_corpus", "load_plan", "load_keys", "read_manifest", "plan_corpus",
+    "select_articles", "assemble",
     "load_article", "KNOWN_COLUMNS", "TEXT_SUFFIXES",
 ]
 
@@ -351,19 +352,27 @@ def load_corpus(folder, jobs: int = 1, cache=None) -> Corpus:
     >>> corpus = load_corpus("seeds")  # doctest: +SKIP
     >>> corpus.articles[["outlet", "n_words"]]  # doctest: +SKIP
     """
-    plan = plan_corpus(folder)
-    results = _load_articles(plan.folder, plan.files, plan.metas, jobs, open_cache(cache))
+    return load_plan(plan_corpus(folder), jobs, open_cache(cache))
+
+
+def load_plan(plan: Plan, jobs: int = 1, cache=None, keys: list[str] | None = None) -> Corpus:
+    """``load_corpus`` of a planned folder; ``keys``: its ``load_keys`` when already computed."""
+    results = _load_articles(plan, jobs, cache, keys)
     kept, ids, problems = select_articles(plan, results)
     return assemble(plan.folder, kept, ids, plan.manifest.columns, problems)
 
 
-def _load_articles(folder: Path, files: list[str], metas: list[dict], jobs: int, cache) -> list[LoadedArticle]:
-    """``load_article`` for every file, from the cache where possible."""
-    tasks = [(folder / rel, rel, meta) for rel, meta in zip(files, metas)]
+def load_keys(plan: Plan) -> list[str]:
+    """The cache key of each planned file: its name, its bytes' hash, its manifest row and the loader's version."""
+    return [cache_key(LOADER_VERSION, rel, file_hash(plan.folder / rel), meta) for rel, meta in zip(plan.files, plan.metas)]
+
+
+def _load_articles(plan: Plan, jobs: int, cache, keys: list[str] | None = None) -> list[LoadedArticle]:
+    """``load_article`` for every planned file, from the cache where possible."""
+    tasks = [(plan.folder / rel, rel, meta) for rel, meta in zip(plan.files, plan.metas)]
     results: list[LoadedArticle | None] = [None] * len(tasks)
-    keys: list[str] = []
     if cache is not None:
-        keys = [cache_key(LOADER_VERSION, rel, file_hash(path), meta) for path, rel, meta in tasks]
+        keys = keys if keys is not None else load_keys(plan)
         stored = cache.get_many("load", keys)
         results = [stored.get(k) for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]

@@ -17,7 +17,10 @@ plus the new article's, bootstrap intervals of the cells it changes; see
 exactly the tables that read it, so nothing stale is ever reused. Articles
 are annotated in chunks (one call per chunk costs far less than one per
 article), and the cache stores each run's new articles as one segment
-(``analysis.cache``).
+(``analysis.cache``). Every table of a call is also kept whole, as Arrow
+files under one key for the corpus files, the inputs and the package's code
+(the newest ``SNAPSHOTS_KEPT``): the notebooks after ``run`` read them at
+once instead of assembling the corpus and the per-article tables again.
 """
 
 from __future__ import annotations
@@ -32,7 +35,14 @@ from . import __version__, frames, naming, targets, terms
 from .actors import find_mentions, load_actors
 from .cache import KEY_COLUMN, Cache, default_cache_dir, file_hash, open_cache
 from .cache import key as cache_key
-from .corpus import LOADER_VERSION, Corpus, load_corpus, parallel_map
+from .corpus import (
+    LOADER_VERSION,
+    Corpus,
+    load_keys,
+    load_plan,
+    parallel_map,
+    plan_corpus,
+)
 from .quotes import find_quotes
 from .stance import find_stance, summarize_stance
 from .stats import DEFAULT_MIN_N
@@ -57,6 +67,9 @@ RUNNING_KEPT = 2
 TERM_PART_CHARS = 20_000_000  # text counted at once for terms_by_outlet (its peak memory grows with it)
 BOOTSTRAP_KEPT = 20_000  # tone-cell intervals remembered (about 100 bytes each)
 AGGREGATES_KEPT = 4  # whole-corpus results are large: keep the newest few corpus states only
+# Every table of one analyze call, kept whole so that the notebooks after `run` read them at once.
+SNAPSHOT_VERSION = "snapshot-1"
+SNAPSHOTS_KEPT = 2
 
 
 def _table_hash(table) -> str:
@@ -270,7 +283,15 @@ def analyze(
     """
     method = method or targets.DEFAULT_METHOD
     store = open_cache(cache)
-    corpus = load_corpus(folder, jobs=jobs, cache=store)
+    plan = plan_corpus(folder)
+    keys = snapshot = None
+    if store is not None:
+        keys = load_keys(plan)
+        snapshot = _snapshot_key(plan, keys, method, actors, frame_table, aggregates)
+        stored = store.get_frames("snapshot", snapshot)
+        if stored is not None:
+            return _flagged(stored, min_n)
+    corpus = load_plan(plan, jobs, store, keys)
     actor_table = load_actors(actors)
     frame_dict = frames.load_frames(frame_table)
     params: dict = {}  # per-article options would go here; min_n only shapes aggregates
@@ -294,7 +315,7 @@ def analyze(
         "sentences": corpus.sentences, "problems": corpus.problems, **per,
     }
     if not aggregates:
-        return {**tables, "tone_by_article": _flag_small(by_article, min_n)}
+        return _finish({**tables, "tone_by_article": by_article}, store, snapshot, min_n)
     # The aggregates depend on every article: cached under one key for the whole corpus
     # state, so a second call on an unchanged corpus (a notebook after `run`) reads them.
     # min_n is not part of the key: it only sets the small_n flags, which are set below.
@@ -310,8 +331,45 @@ def analyze(
         if store is not None:
             store.put_many("aggregate", {key: stored}, keep=AGGREGATES_KEPT)
             store.put_many("running", {running_key: running}, keep=RUNNING_KEPT)
-    tables.update({name: _flag_small(table, min_n) for name, table in stored.items()})
-    return tables
+    return _finish({**tables, **stored}, store, snapshot, min_n)
+
+
+def _snapshot_key(plan, load_keys_: list[str], method: str, actors, frame_table, aggregates: bool) -> str:
+    """One key for every table ``analyze`` returns: the corpus files, every input, and the package's code.
+
+    The files' keys and the folder's problems fix the corpus; the hashes of
+    the registry, dictionaries, model and word lists fix the annotations and
+    aggregates. The package's own files are hashed too, so that a changed
+    function never serves an older result, even where no version was bumped.
+    """
+    model = file_hash(targets.MODEL_PATH) if method == "model" else None
+    return cache_key(SNAPSHOT_VERSION, __version__, _package_hash(), str(plan.folder), load_keys_,
+                     plan.problems, plan.manifest.columns, method, model, _table_hash(frame_table),
+                     _aggregate_inputs(actors), aggregates)
+
+
+def _package_hash() -> str:
+    """sha256 over the package's source and data files (computed once per process)."""
+    if "package" not in _HASHES:
+        root = Path(__file__).parent
+        files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        _HASHES["package"] = cache_key([(str(p.relative_to(root)), file_hash(p)) for p in files])
+    return _HASHES["package"]
+
+
+_HASHES: dict = {}
+
+
+def _finish(tables: dict, store, snapshot: str | None, min_n: int) -> dict[str, pd.DataFrame]:
+    """Store the tables under ``snapshot``; return them with ``small_n`` flags for ``min_n``."""
+    if store is not None and snapshot is not None:
+        store.put_frames("snapshot", snapshot, tables, keep=SNAPSHOTS_KEPT)
+    return _flagged(tables, min_n)
+
+
+def _flagged(tables: dict, min_n: int) -> dict[str, pd.DataFrame]:
+    """The aggregates with ``small_n`` = ``n < min_n``; the other tables as they are."""
+    return {name: _flag_small(table, min_n) if name in AGGREGATES else table for name, table in tables.items()}
 
 
 def _flag_small(table: pd.DataFrame, min_n: int) -> pd.DataFrame:

@@ -64,14 +64,40 @@ def test_written_csv_reads_back_as_pandas_own_csv(folder, tmp_path):
 def test_second_run_reuses_the_cache_and_gives_the_same_tables(folder, tmp_path):
     first_cache = Cache(tmp_path / "cache")
     first = analyze(folder, cache=first_cache, method=METHOD)
-    # 5 loads + 5 annotations + 5 frame hits + the aggregates of the whole corpus + the sums of a previous run
-    assert first_cache.hits == 0 and first_cache.misses == 17
+    # 5 loads + 5 annotations + 5 frame hits + the aggregates of the whole corpus + the sums of a
+    # previous run + the snapshot of every table
+    assert first_cache.hits == 0 and first_cache.misses == 18
     second_cache = Cache(tmp_path / "cache")
     second = analyze(folder, cache=second_cache, method=METHOD)
-    assert second_cache.hits == 16 and second_cache.misses == 0
-    assert list(first) == list(second)
+    assert second_cache.hits == 1 and second_cache.misses == 0  # every table at once, from the snapshot
+    shutil.rmtree(tmp_path / "cache" / "snapshot")
+    third_cache = Cache(tmp_path / "cache")
+    third = analyze(folder, cache=third_cache, method=METHOD)
+    assert third_cache.hits == 16 and third_cache.misses == 1  # without it: from the entries per article
+    assert list(first) == list(second) == list(third)
     for name in first:
-        pd.testing.assert_frame_equal(first[name], second[name])
+        pd.testing.assert_frame_equal(first[name], second[name], check_exact=True, obj=name)
+        pd.testing.assert_frame_equal(first[name], third[name], check_exact=True, obj=name)
+
+
+def test_the_snapshot_is_not_used_when_unreadable_or_after_the_package_changes(folder, tmp_path, monkeypatch):
+    from analysis import pipeline
+
+    first = analyze(folder, cache=Cache(tmp_path / "cache"), method=METHOD)
+    [entry] = (tmp_path / "cache" / "snapshot").iterdir()
+    (entry / "tone.feather").write_bytes(b"not arrow")
+    damaged = Cache(tmp_path / "cache")
+    again = analyze(folder, cache=damaged, method=METHOD)
+    assert damaged.hits == 16 and damaged.misses == 1  # read per article instead, and written again
+    for name in first:
+        pd.testing.assert_frame_equal(first[name], again[name], check_exact=True, obj=name)
+    repaired = Cache(tmp_path / "cache")
+    analyze(folder, cache=repaired, method=METHOD)
+    assert repaired.hits == 1 and repaired.misses == 0
+    monkeypatch.setitem(pipeline._HASHES, "package", "an edited function")
+    edited = Cache(tmp_path / "cache")
+    analyze(folder, cache=edited, method=METHOD)
+    assert edited.hits == 16 and edited.misses == 1  # per-article entries follow their versions, not the code
 
 
 def test_adding_one_article_recomputes_only_that_article(folder, tmp_path):
@@ -83,9 +109,9 @@ def test_adding_one_article_recomputes_only_that_article(folder, tmp_path):
         fh.write("005_new.txt,New Outlet,Nowhere,,2025-08-21,,,news report,\n")
     cache = Cache(tmp_path / "cache")
     tables = analyze(folder, cache=cache, method=METHOD)
-    # Missed: the new file's load, annotation and frame hits, and the aggregates. Found: the other
-    # articles' 15, and the first run's sums over articles, to which the new article's counts are added.
-    assert cache.misses == 4 and cache.hits == 16
+    # Missed: the snapshot, the new file's load, annotation and frame hits, and the aggregates. Found: the
+    # other articles' 15, and the first run's sums over articles, to which the new article's counts are added.
+    assert cache.misses == 5 and cache.hits == 16
     assert "New Outlet" in set(tables["tone_by_outlet"]["outlet"])
     fresh = analyze(folder, cache=False, method=METHOD)  # cached and new rows come back in corpus order
     for name in fresh:
@@ -101,7 +127,7 @@ def test_a_changed_registry_is_picked_up(folder, tmp_path):
     tables = analyze(folder, cache=cache, method=METHOD, actors=path)
     # Loading and frame hits reused; annotations and aggregates redone, and the term and
     # naming counts too (actor names are counted as terms): no sums under the new registry yet.
-    assert cache.hits == 10 and cache.misses == 7
+    assert cache.hits == 10 and cache.misses == 8  # (and the snapshot)
     assert "Kim Jin-ha" in set(tables["mentions"]["name"])
 
 
@@ -114,7 +140,7 @@ def test_a_changed_frame_dictionary_keeps_the_annotations_and_changes_the_hits(f
     tables = analyze(folder, cache=cache, method=METHOD, frame_table=path)
     # Loads and annotations reused; frame hits and aggregates redone, from the term and naming
     # counts of the first run (they do not read the frame dictionary): nothing counted again.
-    assert cache.hits == 11 and cache.misses == 6
+    assert cache.hits == 11 and cache.misses == 7  # (and the snapshot)
     hits = tables["frame_hits"]
     assert set(hits["frame"]) == {"alaska"}
     assert hits.loc[hits["present"], "outlet"].nunique() >= 3
