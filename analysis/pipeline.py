@@ -159,7 +159,7 @@ def _per_article(corpus: Corpus, actors, frame_table, method: str, params: dict,
     annotate = {
         "version": version,
         "actors": _STATE["actors_hash"],
-        "model": file_hash(targets.MODEL_PATH) if method == "model" else None,
+        "model": _model_hash(method),
         "method": method, "params": params,
     }
     annotate_keys = [cache_key(annotate, *a) for a in articles]
@@ -342,10 +342,21 @@ def _snapshot_key(plan, load_keys_: list[str], method: str, actors, frame_table,
     aggregates. The package's own files are hashed too, so that a changed
     function never serves an older result, even where no version was bumped.
     """
-    model = file_hash(targets.MODEL_PATH) if method == "model" else None
     return cache_key(SNAPSHOT_VERSION, __version__, _package_hash(), str(plan.folder), load_keys_,
-                     plan.problems, plan.manifest.columns, method, model, _table_hash(frame_table),
+                     plan.problems, plan.manifest.columns, method, _model_hash(method), _table_hash(frame_table),
                      _aggregate_inputs(actors), aggregates)
+
+
+def _model_hash(method: str) -> str | None:
+    """Hash of the trained weights a tone method reads: the light model's file, or the transformer's folder."""
+    if method == "model":
+        return file_hash(targets.MODEL_PATH)
+    if method == "transformer":  # trained locally into models/transformer/, outside the package
+        from .transformer import MODEL_DIR
+
+        files = sorted(p for p in MODEL_DIR.glob("*") if p.is_file()) if MODEL_DIR.is_dir() else []
+        return cache_key([(p.name, file_hash(p)) for p in files])
+    return None
 
 
 def _package_hash() -> str:

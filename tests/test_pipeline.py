@@ -246,3 +246,16 @@ def test_terms_counted_in_parts_sum_to_the_same_table(folder, monkeypatch):
     assert len(parts) >= 3 and sum(len(p) for p in parts) == len(whole["paragraphs"].query("kind == 'body'"))
     for name in ("terms_by_outlet", "keyness_by_outlet"):
         pd.testing.assert_frame_equal(pieces[name], whole[name], check_exact=True)
+
+
+def test_retrained_transformer_weights_change_the_keys_of_what_they_scored(tmp_path, monkeypatch):
+    from analysis import pipeline, transformer
+
+    monkeypatch.setattr(transformer, "MODEL_DIR", tmp_path / "transformer")
+    none = pipeline._model_hash("transformer")
+    (tmp_path / "transformer").mkdir()
+    (tmp_path / "transformer" / "model.safetensors").write_bytes(b"weights, first training")
+    first = pipeline._model_hash("transformer")
+    (tmp_path / "transformer" / "model.safetensors").write_bytes(b"weights, second training")
+    assert len({none, first, pipeline._model_hash("transformer")}) == 3
+    assert pipeline._model_hash("window") is None
