@@ -140,13 +140,20 @@ def mention_tone(mentions: pd.DataFrame, sentences: pd.DataFrame, method: str = 
             target_of[key] = len(target_of)
         row_target.append(target_of[key])
     distinct = list(target_of)
-    spans = [targets.target_context(t, s, e, list(o)) for t, s, e, o in distinct]
-    contexts = [t[a:b] for (t, _, _, _), (a, b) in zip(distinct, spans)]
+    spans: list[tuple[int, int]] = []
+    contexts: list[str] = []
 
     lex: dict[str, tuple[float, float, float]] = {}
     target_scores = []
     for lo in range(0, max(len(distinct), 1), _BATCH):
         batch = range(lo, min(lo + _BATCH, len(distinct)))
+        # Each batch's clauses just before its model features, which ask for the same
+        # clauses and tokens: they are still in the bounded caches of ``targets``.
+        for i in batch:
+            t, s, e, o = distinct[i]
+            a, b = targets.target_context(t, s, e, list(o))
+            spans.append((a, b))
+            contexts.append(t[a:b])
         for i in batch:
             for text in (str(distinct[i][0]), contexts[i]) if clause_lexicons else (str(distinct[i][0]),):
                 if text not in lex:
