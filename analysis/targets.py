@@ -494,6 +494,10 @@ def _straddles(starts, ends, pos: int) -> bool:
 
 def _mark_negation(tokens: list[str]) -> list[str]:
     """Prefix words after a negation with ``NOT_`` up to the next punctuation."""
+    # Most sentences have no negation: then nothing changes. Tokens hold no spaces,
+    # so a token ends in "n't" exactly where "n't " occurs in the joined stream.
+    if _NEGATIONS.isdisjoint(tokens) and "n't " not in " ".join(tokens) + " ":
+        return list(tokens)
     out, negated = [], False
     for tok in tokens:
         if tok in _CLAUSE_PUNCT:
@@ -509,7 +513,11 @@ def _mark_negation(tokens: list[str]) -> list[str]:
 
 def _ngrams(tokens: list[str], n: int, prefix: str) -> list[str]:
     feats = [prefix + t for t in tokens]
-    for k in range(2, n + 1):
+    if n >= 2:
+        feats += [f"{prefix}{a} {b}" for a, b in zip(tokens, tokens[1:])]
+    if n >= 3:
+        feats += [f"{prefix}{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:])]
+    for k in range(4, n + 1):
         feats += [prefix + " ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1)]
     return feats
 
@@ -575,9 +583,9 @@ def _region_stats(vals: list[float], dists: list[int]) -> list[float]:
         sum(vals),
         min(vals),
         max(vals),
-        sum(v / d for v, d in zip(vals, dists)),
-        float(sum(1 for v in vals if v > 0.05)),
-        float(sum(1 for v in vals if v < -0.05)),
+        sum([v / d for v, d in zip(vals, dists)]),
+        float(len([v for v in vals if v > 0.05])),
+        float(len([v for v in vals if v < -0.05])),
     ]
 
 
