@@ -115,8 +115,9 @@ def save_figure(fig, name: str, data: pd.DataFrame, out_dir, show: bool = True) 
 
     In a notebook (matplotlib's inline backend) with ``show``, the figure is
     then shown from the PNG just written, halved to the 100 dpi the notebook
-    would draw, and closed: drawing it a third time for the notebook took a
-    quarter of each notebook's run.
+    would draw, and closed: drawing it a third time for the notebook took
+    about a fifth of the notebooks' time. Pass ``show=False`` to keep ``fig``
+    open (to change it and save again).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
