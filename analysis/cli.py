@@ -149,8 +149,11 @@ def _analyze_dask(args) -> int:
     return EXIT_PROBLEMS if len(result["problems"]) else EXIT_OK
 
 
-def _analyze(args):
-    """Load, report problems as ``check`` does, compute and write the tables and manifest.json."""
+def _analyze(args, cache=None):
+    """Load, report problems as ``check`` does, compute and write the tables and manifest.json.
+
+    ``cache``: as for ``analyze``; None for the default folder, or none with ``--no-cache``.
+    """
     from .actors import load_actors
     from .config import PROJECT_DIR
     from .frames import load_frames
@@ -170,7 +173,7 @@ def _analyze(args):
             print(f"error: the {name} file {path or '(shipped)'} cannot be used: {err}.", file=sys.stderr)
             return EXIT_UNUSABLE, None
     tables = analyze(
-        folder, jobs=args.jobs, cache=not args.no_cache, method=args.method,
+        folder, jobs=args.jobs, cache=(not args.no_cache) if cache is None else cache, method=args.method,
         actors=args.actors, frame_table=args.frames, progress=sys.stderr.isatty(),
     )
     corpus = _CorpusView(folder, tables)
@@ -196,9 +199,33 @@ class _CorpusView:
 
 
 def cmd_run(args) -> int:
+    if not args.no_cache:
+        return _run(args)
+    # Reuse nothing and leave nothing behind, yet let the notebooks read what this run
+    # computed: the analysis and the notebooks' kernels share a cache folder of their
+    # own, removed at the end. (With no cache at all, each notebook would analyse the
+    # corpus again, into the default cache.)
+    import os
+    import tempfile
+
+    from .cache import CACHE_ENV
+
+    before = os.environ.get(CACHE_ENV)
+    with tempfile.TemporaryDirectory(prefix="analysis-run-") as fresh:
+        os.environ[CACHE_ENV] = fresh  # inherited by the kernels papermill starts
+        try:
+            return _run(args, cache=fresh)
+        finally:
+            if before is None:
+                os.environ.pop(CACHE_ENV, None)
+            else:
+                os.environ[CACHE_ENV] = before
+
+
+def _run(args, cache=None) -> int:
     from .runner import NotebookFailed, run_notebooks
 
-    status, out = _analyze(args)
+    status, out = _analyze(args, cache)
     if out is None:
         return status
     folder = Path(args.folder) if args.folder else _seeds()

@@ -81,6 +81,20 @@ def test_run_on_a_new_folder_writes_a_complete_output_folder(tmp_path):
     assert len(images) == len(saved) == 4  # each figure shown once, from its saved PNG
 
 
+def test_run_without_cache_reuses_nothing_and_leaves_the_cache_untouched(tmp_path, monkeypatch):
+    import shutil
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS_DIR, folder)
+    user_cache = tmp_path / "user-cache"
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(user_cache))
+    result = run_cli("run", folder, "--out", tmp_path / "out", "--notebooks", "05", "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "out" / "notebooks" / "05_briefing.ipynb").is_file()
+    # The notebook read this run's own tables; it did not analyse the corpus into the user's cache.
+    assert not user_cache.exists()
+
+
 def test_run_on_an_unusable_folder_exits_2_before_any_notebook(tmp_path):
     result = run_cli("run", tmp_path / "missing", "--out", tmp_path / "out")
     assert result.returncode == 2 and "does not exist" in result.stderr
