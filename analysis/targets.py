@@ -43,6 +43,7 @@ import zipfile
 import zlib
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -514,7 +515,7 @@ def _mark_negation(tokens: list[str]) -> list[str]:
 def _ngrams(tokens: list[str], n: int, prefix: str) -> list[str]:
     feats = [prefix + t for t in tokens]
     if n >= 2:
-        feats += [f"{prefix}{a} {b}" for a, b in zip(tokens, tokens[1:])]
+        feats += [f"{prefix}{a} {b}" for a, b in pairwise(tokens)]
     if n >= 3:
         feats += [f"{prefix}{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:])]
     for k in range(4, n + 1):
