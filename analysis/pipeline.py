@@ -283,18 +283,18 @@ def analyze(
     """
     method = method or targets.DEFAULT_METHOD
     store = open_cache(cache)
+    params: dict = {}  # per-article options would go here; min_n only shapes aggregates
     plan = plan_corpus(folder)
     keys = snapshot = None
     if store is not None:
         keys = load_keys(plan)
-        snapshot = _snapshot_key(plan, keys, method, actors, frame_table, aggregates)
+        snapshot = _snapshot_key(plan, keys, method, params, actors, frame_table, aggregates)
         stored = store.get_frames("snapshot", snapshot)
         if stored is not None:
             return _flagged(stored, min_n)
     corpus = load_plan(plan, jobs, store, keys)
     actor_table = load_actors(actors)
     frame_dict = frames.load_frames(frame_table)
-    params: dict = {}  # per-article options would go here; min_n only shapes aggregates
     _STATE.update(
         corpus=corpus, actors=actor_table, frames=frame_dict, method=method,
         actors_hash=_table_hash(actors), frames_hash=_table_hash(frame_table),
@@ -334,7 +334,8 @@ def analyze(
     return _finish({**tables, **stored}, store, snapshot, min_n)
 
 
-def _snapshot_key(plan, load_keys_: list[str], method: str, actors, frame_table, aggregates: bool) -> str:
+def _snapshot_key(plan, load_keys_: list[str], method: str, params: dict, actors, frame_table,
+                  aggregates: bool) -> str:
     """One key for every table ``analyze`` returns: the corpus files, every input, and the package's code.
 
     The files' keys and the folder's problems fix the corpus; the hashes of
@@ -343,7 +344,7 @@ def _snapshot_key(plan, load_keys_: list[str], method: str, actors, frame_table,
     function never serves an older result, even where no version was bumped.
     """
     return cache_key(SNAPSHOT_VERSION, __version__, _package_hash(), str(plan.folder), load_keys_,
-                     plan.problems, plan.manifest.columns, method, _model_hash(method), _table_hash(frame_table),
+                     plan.problems, plan.manifest.columns, method, params, _model_hash(method), _table_hash(frame_table),
                      _aggregate_inputs(actors), aggregates)
 
 
