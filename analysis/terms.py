@@ -751,8 +751,7 @@ def table_from_counts(counted: _Counts | None, top: int | None = None, value: st
     if counted is None or counted.counts.nnz == 0:
         return pd.DataFrame({c: pd.Series(dtype=float if c in ("rate", "tfidf") else object) for c in TERM_COLUMNS})
     C, D = counted.counts, counted.docfreq
-    from sklearn.feature_extraction.text import TfidfTransformer  # imported here: 1 s that most callers skip
-    tfidf = _canonical_csr(TfidfTransformer().fit_transform(C))
+    tfidf = _canonical_csr(_tfidf(C))
     if not (np.array_equal(C.indptr, D.indptr) and np.array_equal(C.indptr, tfidf.indptr)):
         raise AssertionError("count, df and tfidf matrices lost alignment")
     row = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr))
@@ -788,6 +787,37 @@ def table_from_counts(counted: _Counts | None, top: int | None = None, value: st
         }
     )
     return table
+
+
+def _tfidf(counts: sp.csr_matrix) -> sp.csr_matrix:
+    """``TfidfTransformer().fit_transform(counts)`` of scikit-learn, to the last bit, without importing it.
+
+    Importing scikit-learn's text module takes about 1 s, in every process
+    that makes a term table (``analyze``, notebooks 03 and 04). The steps are
+    scikit-learn's (smooth idf ``ln((1 + n) / (1 + df)) + 1``, then each row
+    divided by its l2 norm, empty rows left as they are), in its order: the
+    squares of a row are summed one after the other, as its compiled loop
+    does (``cumsum`` adds in order; ``sum`` would add pairwise). A test holds
+    the two equal, bit for bit.
+    """
+    X = sp.csr_matrix(counts, dtype=np.float64, copy=True)
+    n_samples = X.shape[0]
+    df = np.bincount(X.indices, minlength=X.shape[1]).astype(np.float64)
+    df += 1.0
+    idf = np.full_like(df, fill_value=n_samples + 1, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    X.data *= idf[X.indices]
+    squares = X.data * X.data
+    for i in range(n_samples):
+        a, b = X.indptr[i], X.indptr[i + 1]
+        if a == b:
+            continue
+        total = np.cumsum(squares[a:b])[-1]
+        if total != 0.0:
+            X.data[a:b] /= np.sqrt(total)
+    return X
 
 
 def restrict_terms(table: pd.DataFrame, ngram_range: tuple[int, int] = (1, 1), min_count: int = 1) -> pd.DataFrame:
