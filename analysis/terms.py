@@ -948,7 +948,8 @@ def keyness(
     Counts terms per group as ``term_table`` does (same tokenizer options,
     ``by`` and ``kinds``), then scores every group against the rest with
     ``keyness_from_counts`` (see there for the formula and ``prior``). Any
-    number of groups >= 2. Returns ``group, term, count, count_rest,
+    number of groups >= 2; with one group (every article from one outlet)
+    there is nothing to compare, and the table has no rows. Returns ``group, term, count, count_rest,
     log_odds, z``: one row per group and term (including count 0: a negative z
     marks a term the group avoids), sorted by group then z descending.
     ``min_count`` drops terms rarer than that in the whole table, which keeps
@@ -957,7 +958,7 @@ def keyness(
     """
     tokenizer = Tokenizer(stopwords, extra_stopwords, phrases, ngram_range)
     counted = _count(paragraphs, by, tokenizer, kinds, text_col, period, min_count)
-    if counted is None or counted.counts.nnz == 0:
+    if counted is None or counted.counts.nnz == 0 or len(counted.groups) < 2:  # nothing to compare
         return pd.DataFrame(columns=KEYNESS_COLUMNS)
     wide = pd.DataFrame(counted.counts.toarray(), index=counted.groups, columns=counted.terms)
     return keyness_from_counts(wide, prior=prior)
@@ -969,10 +970,12 @@ def keyness_from_terms(table: pd.DataFrame, prior=None, ngram: int = 1, min_coun
     The term table already holds every group's n-gram counts, so scoring its
     ``ngram``-grams gives exactly what ``keyness(..., ngram_range=(ngram,
     ngram), min_count=min_count)`` would, without scanning the text a second
-    time (tested on the seeds). Returns the ``keyness`` columns.
+    time (tested on the seeds). Returns the ``keyness`` columns; no rows when
+    there is nothing to compare (no terms, or a single group: every article
+    from one outlet).
     """
     rows = _frequent(table[table["ngram"] == ngram], min_count)
-    if rows.empty:
+    if rows.empty or rows["group"].nunique() < 2:
         return pd.DataFrame(columns=KEYNESS_COLUMNS)
     wide = rows.pivot_table(index="group", columns="term", values="count", aggfunc="sum", fill_value=0)
     wide.columns.name = None

@@ -95,6 +95,19 @@ def test_run_without_cache_reuses_nothing_and_leaves_the_cache_untouched(tmp_pat
     assert not user_cache.exists()
 
 
+def test_run_on_a_folder_without_manifest_runs_the_keyness_notebook(tmp_path):
+    """One outlet ('unknown' for every file): the keyness notebook says there is nothing to compare, no traceback."""
+    import shutil
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS_DIR, folder)
+    (folder / "articles.csv").unlink()
+    result = run_cli("run", folder, "--out", tmp_path / "out", "--notebooks", "04")
+    assert result.returncode == 1, result.stdout + result.stderr  # done, with the missing manifest reported
+    assert "no_manifest" in result.stdout and "Traceback" not in result.stderr
+    assert (tmp_path / "out" / "figures" / "04_keyness.png").is_file()
+
+
 def test_run_on_an_unusable_folder_exits_2_before_any_notebook(tmp_path):
     result = run_cli("run", tmp_path / "missing", "--out", tmp_path / "out")
     assert result.returncode == 2 and "does not exist" in result.stderr

@@ -259,3 +259,15 @@ def test_retrained_transformer_weights_change_the_keys_of_what_they_scored(tmp_p
     (tmp_path / "transformer" / "model.safetensors").write_bytes(b"weights, second training")
     assert len({none, first, pipeline._model_hash("transformer")}) == 3
     assert pipeline._model_hash("window") is None
+
+
+def test_a_folder_from_one_outlet_is_analysed_with_no_keyness_to_show(folder):
+    """Without a manifest every article is outlet 'unknown': keyness (an outlet against the rest) has no rows."""
+    from analysis import terms
+
+    (folder / "articles.csv").unlink()
+    tables = analyze(folder, cache=False, method=METHOD)
+    assert set(tables["articles"]["outlet"]) == {"unknown"} and len(tables["mentions"]) > 100
+    assert tables["keyness_by_outlet"].empty and list(tables["keyness_by_outlet"].columns) == terms.KEYNESS_COLUMNS
+    assert not tables["terms_by_outlet"].empty
+    assert terms.keyness(tables["paragraphs"], by="outlet").empty
