@@ -72,3 +72,25 @@ def test_quoted_speakers_counts(seed_quotes):
     assert table["n_quotes"].sum() == seed_quotes["speaker"].notna().sum()
     guardian = table[table["outlet"] == "The Guardian"].set_index("speaker")
     assert guardian["n_quotes"].idxmax() == "Volodymyr Zelenskyy"
+
+
+def test_reading_back_from_a_verb_in_a_window_gives_the_phrase_of_reading_everything(monkeypatch):
+    """The window before a verb is read first, the whole text only when it could matter: same phrase always."""
+    import re
+
+    from analysis import quotes
+    from analysis.corpus import load_corpus
+    from analysis.config import SEEDS_DIR
+
+    texts = load_corpus(SEEDS_DIR).paragraphs["text"].tolist() + [
+        "Putin has also, reportedly, said", "x ,, said", "the The President  has  also previously said",
+        "“We will not,” said Dr. Emily Carter, a strategist, later",
+    ]
+    checked = 0
+    for window in (3, 7, 13, 40):  # tiny windows: every edge of the window is met many times
+        monkeypatch.setattr(quotes, "_BACKWARD_WINDOW", window)
+        for text in texts:
+            for m in re.finditer(r"\s", text):
+                assert quotes._phrase_backward(text, m.start()) == quotes._phrase_backward_from(text, 0, m.start())
+                checked += 1
+    assert checked > 10_000
