@@ -79,8 +79,8 @@ def test_reading_back_from_a_verb_in_a_window_gives_the_phrase_of_reading_everyt
     import re
 
     from analysis import quotes
-    from analysis.corpus import load_corpus
     from analysis.config import SEEDS_DIR
+    from analysis.corpus import load_corpus
 
     texts = load_corpus(SEEDS_DIR).paragraphs["text"].tolist() + [
         "Putin has also, reportedly, said", "x ,, said", "the The President  has  also previously said",
