@@ -26,6 +26,7 @@ once instead of assembling the corpus and the per-article tables again.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -159,7 +160,7 @@ def _per_article(corpus: Corpus, actors, frame_table, method: str, params: dict,
     annotate = {
         "version": version,
         "actors": _STATE["actors_hash"],
-        "model": _model_hash(method),
+        "model": _STATE["model_hash"],
         "method": method, "params": params,
     }
     annotate_keys = [cache_key(annotate, *a) for a in articles]
@@ -284,11 +285,12 @@ def analyze(
     method = method or targets.DEFAULT_METHOD
     store = open_cache(cache)
     params: dict = {}  # per-article options would go here; min_n only shapes aggregates
+    model_hash = _model_hash(method)  # once: the transformer's weights are large
     plan = plan_corpus(folder)
     keys = snapshot = None
     if store is not None:
         keys = load_keys(plan)
-        snapshot = _snapshot_key(plan, keys, method, params, actors, frame_table, aggregates)
+        snapshot = _snapshot_key(plan, keys, method, model_hash, params, actors, frame_table, aggregates)
         stored = store.get_frames("snapshot", snapshot)
         if stored is not None:
             return _flagged(stored, min_n)
@@ -297,7 +299,7 @@ def analyze(
     frame_dict = frames.load_frames(frame_table)
     _STATE.update(
         corpus=corpus, actors=actor_table, frames=frame_dict, method=method,
-        actors_hash=_table_hash(actors), frames_hash=_table_hash(frame_table),
+        actors_hash=_table_hash(actors), frames_hash=_table_hash(frame_table), model_hash=model_hash,
         index={
             "articles": {a: i for i, a in enumerate(corpus.articles["article_id"])},
             "paragraphs": corpus.paragraphs.groupby("article_id", sort=False).indices,
@@ -334,8 +336,8 @@ def analyze(
     return _finish({**tables, **stored}, store, snapshot, min_n)
 
 
-def _snapshot_key(plan, load_keys_: list[str], method: str, params: dict, actors, frame_table,
-                  aggregates: bool) -> str:
+def _snapshot_key(plan, load_keys_: list[str], method: str, model_hash: str | None, params: dict, actors,
+                  frame_table, aggregates: bool) -> str:
     """One key for every table ``analyze`` returns: the corpus files, every input, and the package's code.
 
     The files' keys and the folder's problems fix the corpus; the hashes of
@@ -344,7 +346,7 @@ def _snapshot_key(plan, load_keys_: list[str], method: str, params: dict, actors
     function never serves an older result, even where no version was bumped.
     """
     return cache_key(SNAPSHOT_VERSION, __version__, _package_hash(), str(plan.folder), load_keys_,
-                     plan.problems, plan.manifest.columns, method, params, _model_hash(method), _table_hash(frame_table),
+                     plan.problems, plan.manifest.columns, method, params, model_hash, _table_hash(frame_table),
                      _aggregate_inputs(actors), aggregates)
 
 
@@ -360,16 +362,12 @@ def _model_hash(method: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
 def _package_hash() -> str:
     """sha256 over the package's source and data files (computed once per process)."""
-    if "package" not in _HASHES:
-        root = Path(__file__).parent
-        files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-        _HASHES["package"] = cache_key([(str(p.relative_to(root)), file_hash(p)) for p in files])
-    return _HASHES["package"]
-
-
-_HASHES: dict = {}
+    root = Path(__file__).parent
+    files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return cache_key([(str(p.relative_to(root)), file_hash(p)) for p in files])
 
 
 def _finish(tables: dict, store, snapshot: str | None, min_n: int) -> dict[str, pd.DataFrame]:

@@ -267,7 +267,7 @@ class _Attributor:
                 continue
             inner = [b for a, b in quotes if b <= m.start()]
             left = max([lo] + [b + 1 for b in inner])
-            span = _phrase_backward(text[:m.start()], m.start()) if m.start() > left else None
+            span = _phrase_backward(text, m.start()) if m.start() > left else None
             if span and span[0] >= left:
                 found.append((span, m.group(1), m.start()))
         before = [f for f in found if f[2] < q0]
@@ -347,7 +347,7 @@ def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs
             for m in attributor.verbs.finditer(text, lo, hi):
                 if any(a <= m.start() < b for a, b in quotes):
                     continue
-                span = _phrase_backward(text[:m.start()], m.start())
+                span = _phrase_backward(text, m.start())
                 if span and span[0] >= lo and text[span[0]:span[1]].casefold() not in _PRONOUNS:
                     clause_events.append(((paragraph, m.start()), _resolve(span, pm, text), text[span[0]:span[1]]))
         previous = None

@@ -94,7 +94,7 @@ def test_the_snapshot_is_not_used_when_unreadable_or_after_the_package_changes(f
     repaired = Cache(tmp_path / "cache")
     analyze(folder, cache=repaired, method=METHOD)
     assert repaired.hits == 1 and repaired.misses == 0
-    monkeypatch.setitem(pipeline._HASHES, "package", "an edited function")
+    monkeypatch.setattr(pipeline, "_package_hash", lambda: "an edited function")
     edited = Cache(tmp_path / "cache")
     analyze(folder, cache=edited, method=METHOD)
     assert edited.hits == 16 and edited.misses == 1  # per-article entries follow their versions, not the code
