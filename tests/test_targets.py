@@ -378,3 +378,12 @@ def test_validation_is_cached_by_method_model_and_dev_files(tmp_path):
     other = Cache(tmp_path)
     T.validation("textblob", cache=other)
     assert other.misses == 1  # another method, another key
+
+
+def test_hash_rows_is_binary_with_sorted_columns_when_strings_collide():
+    # 2 bits: many strings share a column; each row still lists a column once, in order, with value 1.
+    rows = [[f"S:w{i}" for i in range(40)], ["BIAS", "BIAS"], [], ["L:x"] * 3 + ["R:x"]]
+    X = T._hash_rows(rows, 2)
+    assert X.shape == (4, 4)
+    assert X.has_canonical_format and set(X.data.tolist()) == {1.0}
+    assert X.getnnz(axis=1).tolist() == [4, 1, 0, len({T.zlib.crc32(n.encode()) & 3 for n in ("L:x", "R:x")})]
