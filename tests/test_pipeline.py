@@ -5,6 +5,7 @@ import shutil
 import pandas as pd
 import pytest
 
+from analysis import terms
 from analysis.actors import ACTORS_PATH
 from analysis.cache import Cache
 from analysis.config import SEEDS_DIR
@@ -24,7 +25,7 @@ def test_analyze_returns_every_table(folder, tmp_path):
     tables = analyze(folder, cache=False, method=METHOD)
     for name in ("articles", "paragraphs", "sentences", "problems", *PER_ARTICLE, "tone_by_outlet",
                  "tone_by_article", "stance_summary", "terms_by_outlet", "keyness_by_outlet",
-                 "frame_shares", "naming"):
+                 "terms_by_article", "frame_shares", "naming"):
         assert name in tables
     assert len(tables["articles"]) == 5 and len(tables["mentions"]) > 100
     written = write_tables(tables, tmp_path / "out")
@@ -172,7 +173,6 @@ def test_without_aggregates_tone_by_article_is_still_returned(folder):
 
 
 def test_outlet_terms_and_keyness_are_cut_from_the_aggregates_unchanged(folder):
-    from analysis import terms
     from analysis.actors import load_actors
     from analysis.pipeline import outlet_keyness, outlet_terms
 
@@ -211,7 +211,7 @@ def test_sums_over_articles_are_added_to_when_the_corpus_grows_and_redone_when_i
 
     def same_as_counting_everything(tables):
         fresh = analyze(folder, cache=False, method=METHOD)
-        for name in ("terms_by_outlet", "keyness_by_outlet", "naming", "tone_by_outlet"):
+        for name in ("terms_by_outlet", "keyness_by_outlet", "terms_by_article", "naming", "tone_by_outlet"):
             pd.testing.assert_frame_equal(tables[name], fresh[name], check_exact=True)
 
     analyze(folder, cache=cache, method=METHOD)
@@ -244,7 +244,7 @@ def test_terms_counted_in_parts_sum_to_the_same_table(folder, monkeypatch):
     monkeypatch.setattr(pipeline, "_text_parts", lambda p, size: parts.extend(original(p, size)) or parts)
     pieces = analyze(folder, cache=False, method=METHOD)
     assert len(parts) >= 3 and sum(len(p) for p in parts) == len(whole["paragraphs"].query("kind == 'body'"))
-    for name in ("terms_by_outlet", "keyness_by_outlet"):
+    for name in ("terms_by_outlet", "keyness_by_outlet", "terms_by_article"):
         pd.testing.assert_frame_equal(pieces[name], whole[name], check_exact=True)
 
 
@@ -263,7 +263,6 @@ def test_retrained_transformer_weights_change_the_keys_of_what_they_scored(tmp_p
 
 def test_a_folder_from_one_outlet_is_analysed_with_no_keyness_to_show(folder):
     """Without a manifest every article is outlet 'unknown': keyness (an outlet against the rest) has no rows."""
-    from analysis import terms
 
     (folder / "articles.csv").unlink()
     tables = analyze(folder, cache=False, method=METHOD)
@@ -271,3 +270,21 @@ def test_a_folder_from_one_outlet_is_analysed_with_no_keyness_to_show(folder):
     assert tables["keyness_by_outlet"].empty and list(tables["keyness_by_outlet"].columns) == terms.KEYNESS_COLUMNS
     assert not tables["terms_by_outlet"].empty
     assert terms.keyness(tables["paragraphs"], by="outlet").empty
+
+
+def test_terms_by_article_is_the_per_article_term_table_without_a_second_pass(folder):
+    from analysis import pipeline
+
+    tables = analyze(folder, cache=False, method=METHOD)
+    phrases = terms.actor_phrases(pipeline.load_actors(None))
+    direct = terms.term_table(tables["paragraphs"], by="article_id", phrases=phrases,
+                              top=pipeline.ARTICLE_TERMS_TOP, top_value="tfidf")
+    assert len(direct) == 5 * pipeline.ARTICLE_TERMS_TOP
+    pd.testing.assert_frame_equal(tables["terms_by_article"], direct, check_exact=True)
+    assert pipeline.article_terms(tables) is tables["terms_by_article"]
+    # Another top, or extra stopwords: counted from the paragraphs, as asked.
+    three = pipeline.article_terms(tables, top=3)
+    pd.testing.assert_frame_equal(three, terms.term_table(tables["paragraphs"], by="article_id", phrases=phrases,
+                                                          top=3, top_value="tfidf"), check_exact=True)
+    fewer = pipeline.article_terms(tables, extra_stopwords=["ukraine"])
+    assert "ukraine" in set(direct["term"]) and "ukraine" not in set(fewer["term"])
