@@ -99,8 +99,10 @@ def time_run(folder: Path, out: Path, cache: str) -> float:
     """Wall seconds of `python -m analysis run FOLDER --out OUT --jobs 2` with its own cache folder."""
     env = {**os.environ, "ANALYSIS_CACHE_DIR": cache}
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "analysis", "run", str(folder), "--out", str(out), "--jobs", "2"],
-                   check=True, capture_output=True, env=env)
+    done = subprocess.run([sys.executable, "-m", "analysis", "run", str(folder), "--out", str(out), "--jobs", "2"],
+                          capture_output=True, text=True, env=env)
+    if done.returncode != 0:  # say why (a full disk, a failing notebook) instead of a bare exit status
+        sys.exit(f"`analysis run {folder}` exited with {done.returncode}:\n{done.stderr[-3000:]}")
     return time.perf_counter() - start
 
 

@@ -1,15 +1,26 @@
 """Shared fixtures: the seed corpus, and a folder holding every kind of bad input."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 import pytest
 
+
+def _scratch_folder(variable: str, prefix: str) -> None:
+    """Point ``variable`` at a new temporary folder, deleted when the test run ends, unless it is set already."""
+    if not os.environ.get(variable):
+        folder = tempfile.mkdtemp(prefix=prefix)
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        os.environ[variable] = folder
+
+
 # Notebooks executed by nbval write figures to their default output folder;
 # point it away from the committed figures/ before any kernel starts.
-os.environ.setdefault("ANALYSIS_OUTPUT_DIR", tempfile.mkdtemp(prefix="analysis-figures-"))
+_scratch_folder("ANALYSIS_OUTPUT_DIR", "analysis-figures-")
 # Likewise the per-article cache: tests start from an empty one, not the user's.
-os.environ.setdefault("ANALYSIS_CACHE_DIR", tempfile.mkdtemp(prefix="analysis-cache-"))
+_scratch_folder("ANALYSIS_CACHE_DIR", "analysis-cache-")
 
 from analysis import load_corpus  # noqa: E402
 from analysis.config import SEEDS_DIR  # noqa: E402
