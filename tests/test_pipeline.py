@@ -288,3 +288,21 @@ def test_terms_by_article_is_the_per_article_term_table_without_a_second_pass(fo
                                                           top=3, top_value="tfidf"), check_exact=True)
     fewer = pipeline.article_terms(tables, extra_stopwords=["ukraine"])
     assert "ukraine" in set(direct["term"]) and "ukraine" not in set(fewer["term"])
+
+
+def test_analyze_imports_neither_nltk_nor_scikit_learn():
+    """Their imports cost 1-1.5 s each in every process (analyze, each notebook kernel) and are not needed."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from analysis import analyze
+from analysis.config import SEEDS_DIR
+tables = analyze(SEEDS_DIR, cache=False)
+assert len(tables["tone"]) and len(tables["terms_by_article"])
+print(sorted(m for m in ("nltk", "sklearn") if m in sys.modules))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
