@@ -2,9 +2,9 @@
 
 ``analyze(folder)`` loads a corpus, annotates each article (mentions, tone,
 quotes, stance, frame hits) and aggregates across articles (tone and stance
-summaries, term tables, keyness, frame shares, naming choices). It returns
-the tables as a dict of DataFrames; ``write_tables`` saves them as Parquet
-and CSV.
+summaries, term tables by outlet and each article's top terms, keyness, frame
+shares, naming choices). It returns the tables as a dict of DataFrames;
+``write_tables`` saves them as Parquet and CSV.
 
 Per-article results are cached by the article's content hash, its metadata,
 the versions of the methods and the hashes of everything they read: the
@@ -49,7 +49,7 @@ from .stance import find_stance, summarize_stance
 from .stats import DEFAULT_MIN_N
 from .tone import mention_tone, summarize_tone
 
-__all__ = ["analyze", "outlet_terms", "outlet_keyness", "write_tables", "default_cache_dir", "ANNOTATE_VERSION", "PER_ARTICLE"]
+__all__ = ["analyze", "outlet_terms", "article_terms", "outlet_keyness", "write_tables", "default_cache_dir", "ANNOTATE_VERSION", "PER_ARTICLE"]
 
 # Part of every per-article cache key: bump it when annotation changes its output.
 ANNOTATE_VERSION = "annotate-4"
@@ -281,7 +281,8 @@ def analyze(
     (the corpus), ``mentions``, ``tone``, ``quotes``, ``stance``,
     ``frame_hits`` (per article), and the aggregates ``tone_by_outlet``,
     ``tone_by_article``, ``stance_summary``, ``terms_by_outlet``,
-    ``keyness_by_outlet``, ``frame_shares``, ``naming``.
+    ``keyness_by_outlet``, ``terms_by_article`` (each article's top
+    ``ARTICLE_TERMS_TOP`` words by TF-IDF), ``frame_shares``, ``naming``.
     """
     method = method or targets.DEFAULT_METHOD
     store = open_cache(cache)
