@@ -621,7 +621,8 @@ def _count(
         words = rows[text_col].fillna("").astype(str).str.count(_WORDS_RE.pattern).to_numpy(dtype=float)
     n_words = np.bincount(group_codes, weights=words, minlength=n_groups)
     n_articles = np.bincount(pair_group, minlength=n_groups)
-    per_article = _article_words(X, terms, article, words) if by_article else None
+    per_article = _article_words(per_pair, terms, pairs.get_level_values(1).to_numpy(),
+                                 np.bincount(pair_codes, weights=words, minlength=len(pairs))) if by_article else None
     if min_count > 1:
         keep_terms = np.asarray(counts.sum(axis=0)).ravel() >= min_count
         counts, docfreq, terms = counts[:, keep_terms], docfreq[:, keep_terms], terms[keep_terms]
@@ -629,8 +630,12 @@ def _count(
     return _Counts(pd.Index(groups, name=by), terms, counts, docfreq, n_articles, n_words, per_article)
 
 
-def _article_words(X: sp.csr_matrix, terms: np.ndarray, article: np.ndarray, words: np.ndarray) -> _Counts:
-    """The one-word terms of the texts ``X`` per article (sorted ids): ``_count`` by ``article_id``, from the same scan.
+def _article_words(per_pair: sp.csr_matrix, terms: np.ndarray, article: np.ndarray, words: np.ndarray) -> _Counts:
+    """The one-word terms per article (sorted ids), as ``_count`` by ``article_id`` counts them.
+
+    Summed from ``_count``'s (group, article) counts ``per_pair``, whose
+    articles are ``article`` and running words ``words``: no second pass over
+    the text, nor over its paragraphs.
 
     Each article is its own group, so its document frequencies are 1 where it
     uses a term (``docfreq`` None), and the counts are the same sums of the
@@ -640,7 +645,7 @@ def _article_words(X: sp.csr_matrix, terms: np.ndarray, article: np.ndarray, wor
     one_word = np.fromiter((" " not in t for t in terms), dtype=bool, count=len(terms))
     codes, ids = pd.factorize(article, sort=True)  # term_table's group order: sorted ids
     to_articles = sp.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(ids), len(codes)))
-    counts = _canonical_csr(to_articles @ X[:, one_word]).astype(np.int32)
+    counts = _canonical_csr(to_articles @ per_pair[:, one_word]).astype(np.int32)
     return _Counts(pd.Index(ids, name="article_id"), terms[one_word], counts, None,
                    np.ones(len(ids), dtype=np.int64), np.bincount(codes, weights=words, minlength=len(ids)))
 
