@@ -207,19 +207,13 @@ def cmd_run(args) -> int:
     # corpus again, into the default cache.)
     import os
     import tempfile
+    from unittest import mock
 
     from .cache import CACHE_ENV
 
-    before = os.environ.get(CACHE_ENV)
-    with tempfile.TemporaryDirectory(prefix="analysis-run-") as fresh:
-        os.environ[CACHE_ENV] = fresh  # inherited by the kernels papermill starts
-        try:
-            return _run(args, cache=fresh)
-        finally:
-            if before is None:
-                os.environ.pop(CACHE_ENV, None)
-            else:
-                os.environ[CACHE_ENV] = before
+    with tempfile.TemporaryDirectory(prefix="analysis-run-") as fresh, \
+            mock.patch.dict(os.environ, {CACHE_ENV: fresh}):  # inherited by the kernels papermill starts
+        return _run(args, cache=fresh)
 
 
 def _run(args, cache=None) -> int:
