@@ -7,18 +7,23 @@ hashes all of those into one string, so a changed input simply misses the
 cache; nothing needs to be invalidated by hand.
 
 Entries are stored in *segments*: one run writes the articles it computed as
-one file, ``folder/<stage>/<segment>.pkl``, next to ``<segment>.keys`` (the
-article keys it holds, one per line). A rerun reads the small key lists,
+one file, ``folder/<stage>/<segment>.seg``, next to ``<segment>.keys`` (the
+article keys it holds, one per line). A segment is a data-only file
+(``analysis.datafile``: JSON, Arrow and NumPy arrays under a SHA-256), never
+a pickle: reading the cache runs no code that a file in it names, and an
+entry that is corrupt, cut short or foreign is refused, listed in
+``Cache.rejected``, deleted and computed again. A rerun reads the small key lists,
 then only the segments that hold keys it needs. Per-article tables are
 stored concatenated, with a ``_key`` column, so reading 10,000 articles back
-is a handful of unpickles rather than 10,000 small ones; the cache is still
+is a handful of reads rather than 10,000 small ones; the cache is still
 per article: adding one article to a corpus computes and writes one article.
 Files are written atomically, so an interrupted run never leaves a half
 entry, and a segment that cannot be read counts as missing. When a stage
 has more than ``MAX_SEGMENTS`` segments they are merged into one.
 
 Whole results (``put_frames``) are folders of Arrow files, one per table,
-``folder/<stage>/<key>/``, of which a stage keeps the newest few.
+``folder/<stage>/<key>/``, with the SHA-256 of each, of which a stage keeps
+the newest few.
 """
 
 from __future__ import annotations
@@ -26,7 +31,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import shutil
 import tempfile
 import uuid
@@ -35,12 +39,14 @@ from pathlib import Path
 import pandas as pd
 from pyarrow import ArrowException
 
+from . import datafile
+
 __all__ = ["Cache", "key", "file_hash", "default_cache_dir", "open_cache", "KEY_COLUMN", "MAX_SEGMENTS", "CACHE_ENV"]
 
 CACHE_ENV = "ANALYSIS_CACHE_DIR"
 KEY_COLUMN = "_key"
 MAX_SEGMENTS = 16
-_READ_ERRORS = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError)
+SEGMENT_SUFFIX = ".seg"
 
 
 def default_cache_dir() -> Path:
@@ -87,6 +93,9 @@ class Cache:
         self.folder = Path(folder)
         self.hits = 0
         self.misses = 0
+        # (path, reason) of every entry refused on reading (corrupt, cut short, foreign); each was
+        # deleted and its articles computed again.
+        self.rejected: list[tuple[str, str]] = []
 
     # ----------------------------------------------------------------- objects
 
@@ -135,11 +144,21 @@ class Cache:
         from pyarrow import feather
 
         folder = self.folder / stage / key
-        try:
-            names = (folder / "tables.txt").read_text(encoding="utf-8").split()
-            tables = {name: feather.read_feather(folder / f"{name}.feather") for name in names}
-        except (OSError, ValueError, ArrowException):
-            tables = None
+        tables = None
+        if folder.is_dir():
+            try:
+                sums = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
+                if not isinstance(sums, dict) or not sums:
+                    raise ValueError("no tables listed")
+                tables = {}
+                for name, digest in sums.items():
+                    data = (folder / f"{name}.feather").read_bytes()
+                    if hashlib.sha256(data).hexdigest() != digest:
+                        raise ValueError(f"checksum mismatch in {name}.feather")
+                    tables[name] = feather.read_feather(pa_buffer(data))
+            except (OSError, ValueError, TypeError, AttributeError, ArrowException) as err:
+                self._reject(folder, str(err) or type(err).__name__)
+                tables = None
         self._count(1, tables is not None)
         return tables
 
@@ -156,9 +175,12 @@ class Cache:
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=root, prefix=".tmp-"))
         try:
+            sums = {}
             for name, table in tables.items():
                 feather.write_feather(table, tmp / f"{name}.feather", compression="zstd")
-            (tmp / "tables.txt").write_text("\n".join(tables), encoding="utf-8")  # written last: the entry is whole
+                sums[name] = file_hash(tmp / f"{name}.feather")
+            # Written last: an entry is whole once it lists its tables and their checksums.
+            (tmp / "tables.json").write_text(json.dumps(sums), encoding="utf-8")
             shutil.rmtree(root / key, ignore_errors=True)  # an entry that could not be read
             os.replace(tmp, root / key)
         except (OSError, ValueError, TypeError, ArrowException):
@@ -187,20 +209,48 @@ class Cache:
             wanted = held & needed
             if not wanted:
                 continue
-            try:
-                with open(keys_file.with_suffix(".pkl"), "rb") as fh:
-                    payload = pickle.load(fh)
-            except _READ_ERRORS:
+            payload = self._read_segment(keys_file)
+            if payload is None:
                 continue
             needed -= wanted
             yield payload, wanted
             if not needed:
                 return
 
+    def _read_segment(self, keys_file: Path):
+        """The payload of a segment, or None: missing, or refused (then deleted, and listed in ``rejected``)."""
+        path = keys_file.with_suffix(SEGMENT_SUFFIX)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # a key list without data: left by an older version of the cache
+            _remove_segment(keys_file)
+            keys_file.with_suffix(".pkl").unlink(missing_ok=True)
+            return None
+        except OSError:
+            return None
+        try:
+            payload = datafile.loads(data)
+            if not isinstance(payload, dict):
+                raise datafile.BadFile("not a segment")
+            return payload
+        except datafile.BadFile as err:
+            self._reject(path, str(err))
+            _remove_segment(keys_file)
+            return None
+
+    def _reject(self, path: Path, reason: str) -> None:
+        self.rejected.append((str(path), reason))
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+
     def _write(self, stage: str, keys: list[str], payload, keep: int | None = None) -> None:
         folder = self.folder / stage
         folder.mkdir(parents=True, exist_ok=True)
-        _write_segment(folder, keys, payload)
+        try:
+            data = datafile.dumps(payload)
+        except (TypeError, ValueError):  # a value the data format cannot hold: no entry, computed next time
+            return
+        _write_segment(folder, keys, data)
         segments = list(folder.glob("*.keys"))
         if keep is not None:
             for old in sorted(segments, key=lambda p: p.stat().st_mtime_ns)[:-keep]:
@@ -219,9 +269,10 @@ class Cache:
         for keys_file in olds:
             try:
                 held = [k for k in keys_file.read_text(encoding="ascii").split() if k not in seen]
-                with open(keys_file.with_suffix(".pkl"), "rb") as fh:
-                    payload = pickle.load(fh)
-            except _READ_ERRORS:
+            except (OSError, ValueError):
+                continue
+            payload = self._read_segment(keys_file)
+            if payload is None:
                 continue
             seen.update(held)
             keys += held
@@ -235,33 +286,46 @@ class Cache:
             merged = {name: pd.concat(parts, ignore_index=True) for name, parts in tables.items()}
         if merged is None:
             return
-        _write_segment(folder, keys, merged)
+        try:
+            data = datafile.dumps(merged)
+        except (TypeError, ValueError):
+            return
+        _write_segment(folder, keys, data)
         for keys_file in olds:
             _remove_segment(keys_file)
 
 
-def _write_segment(folder: Path, keys: list[str], payload) -> None:
-    """``payload`` as a new segment: its pickle first, then its key list (a segment exists once listed)."""
+def _write_segment(folder: Path, keys: list[str], data: bytes) -> None:
+    """``data`` (a data file) as a new segment: its data first, then its key list (a segment exists once listed)."""
     name = uuid.uuid4().hex
-    _atomic(folder / f"{name}.pkl", payload, pickled=True)
-    _atomic(folder / f"{name}.keys", "\n".join(keys).encode("ascii"))
+    atomic_write(folder / f"{name}{SEGMENT_SUFFIX}", data)
+    atomic_write(folder / f"{name}.keys", "\n".join(keys).encode("ascii"))
 
 
 def _remove_segment(keys_file: Path) -> None:
     """Delete a segment: its key list first, so it is never listed without its data."""
-    for path in (keys_file, keys_file.with_suffix(".pkl")):
+    for path in (keys_file, keys_file.with_suffix(SEGMENT_SUFFIX)):
         path.unlink(missing_ok=True)
 
 
-def _atomic(path: Path, data, pickled: bool = False) -> None:
-    """Write ``data`` (bytes, or any object with ``pickled``) to ``path`` via a temporary file and a rename.
+def pa_buffer(data: bytes):
+    import pyarrow as pa
 
-    Pickles stream straight to the file: no copy of a large segment is built in memory.
+    return pa.BufferReader(data)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+
+    A reader never sees half a file; on any failure (a full disk) the
+    temporary file is removed and the error raised, and ``path`` keeps
+    what it held before.
     """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        if pickled:
-            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        else:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-    os.replace(tmp, path)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

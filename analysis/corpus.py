@@ -15,8 +15,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import re
+import stat
+import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -36,12 +40,18 @@ __all__ = [
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 KNOWN_COLUMNS = ("outlet", "country", "title", "date", "author", "url", "genre")
+# Metadata a file can carry itself (YAML front matter), used where the manifest has none.
+FRONT_MATTER_KEYS = {"title": "title", "headline": "title", "date": "date", "published": "date",
+                     "author": "author", "byline": "author", "outlet": "outlet", "source": "outlet",
+                     "publication": "outlet", "url": "url", "link": "url", "country": "country", "genre": "genre"}
+# Prefix of a manifest column renamed because its name is one of the corpus tables' own.
+META_PREFIX = "meta_"
 UNKNOWN_OUTLET = "unknown"
 # Part of every cache key of the loading step: bump it when loading changes its output.
-LOADER_VERSION = "load-1"
+LOADER_VERSION = "load-2"  # 2: invisible characters, bad UTF-8 bytes, HTML furniture, front matter
 
 ARTICLE_COLUMNS = [
-    "article_id", "file", "outlet", "country", "title", "date", "author", "url", "genre",
+    "article_id", "file", "outlet", "country", "title", "date", "date_precision", "date_text", "author", "url", "genre",
     "language", "n_paragraphs", "n_body_paragraphs", "n_sentences", "n_words", "n_chars",
     "sha256", "encoding",
 ]
@@ -54,6 +64,10 @@ SENTENCE_COLUMNS = [
     "file", "outlet", "date", "language",
 ]
 PROBLEM_COLUMNS = ["file", "problem", "message", "loaded"]
+# Names a manifest column may not take: it would overwrite a column of the corpus tables.
+RESERVED_COLUMNS = frozenset(
+    [*ARTICLE_COLUMNS, *PARAGRAPH_COLUMNS, *SENTENCE_COLUMNS, *PROBLEM_COLUMNS, "_key", "index", "level_0"]
+) - set(KNOWN_COLUMNS) - {"file"}
 # Metadata repeated on every paragraph row, so a paragraph table can be grouped alone.
 PARAGRAPH_META = ["file", "outlet", "country", "date", "title", "author", "genre", "url", "language"]
 
@@ -112,11 +126,22 @@ class Manifest:
 def read_manifest(folder: Path) -> Manifest:
     """Read ``folder/articles.csv``; every row that cannot be used becomes a problem.
 
-    Rows with the wrong number of fields, without a file name, or repeating an
-    earlier file are reported and skipped; the other rows are kept. A manifest
-    without a ``file`` column cannot be matched to files and is reported whole.
+    Commas, semicolons, tabs or pipes separate the fields (Excel saves
+    semicolons in many locales, and tabs in UTF-16 as "Unicode text"); the
+    encoding is found as for articles. Rows with the wrong number of fields,
+    without a file name, or repeating an earlier file are reported and
+    skipped; the other rows are kept. File names match the files on disk in
+    Unicode NFC form, with spaces around each part of the path ignored. A
+    column named like one of the corpus tables' own (``text``, ``kind``,
+    ``sha256``, …) is kept as ``meta_<name>`` and reported. A manifest
+    without a ``file`` column cannot be matched to files and is reported
+    whole. A manifest that is a link to a file outside the folder is not read.
     """
     path = folder / MANIFEST_NAME
+    if path.is_symlink() and not _inside(path, folder):
+        return Manifest({}, [], [(MANIFEST_NAME, "outside_link", f"The manifest is a link to {_link_target(path)}, "
+                                 "outside the corpus folder; it is not read. All files load with outlet 'unknown'.",
+                                 False)], present=True)
     if not path.is_file():
         return Manifest({}, [], [], present=False)
     problems: list[tuple[str, str, str, bool]] = []
@@ -129,9 +154,12 @@ def read_manifest(folder: Path) -> Manifest:
         decoded = decode_bytes(path.read_bytes())
     except Unreadable as err:
         return bad("bad_manifest", f"The manifest ({MANIFEST_NAME}) cannot be read: {err.message} All files load with outlet 'unknown'.")
-    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
+    except OSError as err:
+        return bad("bad_manifest", f"The manifest ({MANIFEST_NAME}) cannot be read: {err.strerror}. All files load with outlet 'unknown'.")
+    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    delimiter = _sniff_delimiter(text)
     try:
-        records = list(csv.reader(io.StringIO(text), strict=True))
+        records = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
     except csv.Error as err:
         return bad("bad_manifest", f"The manifest ({MANIFEST_NAME}) is not valid CSV ({err}). All files load with outlet 'unknown'.")
     records = [r for r in records if any(cell.strip() for cell in r)]
@@ -144,6 +172,7 @@ def read_manifest(folder: Path) -> Manifest:
             f"The manifest ({MANIFEST_NAME}) has no 'file' column (columns: {', '.join(header)}); "
             "rows cannot be matched to files. All files load with outlet 'unknown'.",
         )
+    header = _safe_header(header, problems)
     rows: dict[str, dict[str, str]] = {}
     for line_no, record in enumerate(records[1:], start=2):
         if len(record) != len(header):
@@ -168,8 +197,36 @@ def read_manifest(folder: Path) -> Manifest:
     return Manifest(rows, columns, problems, present=True)
 
 
+def _sniff_delimiter(text: str) -> str:
+    """The field separator of a manifest: the one of , ; tab | that splits its header line most."""
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _safe_header(header: list[str], problems: list) -> list[str]:
+    """Column names that collide with nothing: reserved names get ``meta_``, blanks and repeats a number."""
+    out: list[str] = []
+    for i, name in enumerate(header, start=1):
+        new = name or f"column_{i}"
+        if new in RESERVED_COLUMNS:
+            new = META_PREFIX + new
+        while new in out or new in RESERVED_COLUMNS:
+            new = f"{new}_{i}"
+        if new != name:
+            why = "is the name of one of the corpus tables' own columns" if name in RESERVED_COLUMNS else \
+                "is empty" if not name else "repeats an earlier column"
+            problems.append((MANIFEST_NAME, "renamed_column",
+                             f"Column {i} ({name!r}) {why}; it is kept as {new!r}.", True))
+        out.append(new)
+    return out
+
+
 def _clean_relpath(name: str) -> str:
-    name = name.strip().replace("\\", "/")
+    """A manifest's or the disk's file name in one form: NFC, ``/``, no ``./``, no spaces around each part."""
+    name = unicodedata.normalize("NFC", name.strip().replace("\\", "/"))
+    name = "/".join(part.strip() for part in name.split("/"))
     while name.startswith("./"):
         name = name[2:]
     return name
@@ -191,24 +248,64 @@ class LoadedArticle:
     language: str | None
     notes: list[tuple[str, str]]
     error: Unreadable | None = None
+    found_meta: dict[str, str] = field(default_factory=dict)  # metadata the file carries (YAML front matter)
 
 
 def load_article(path: Path, rel: str, meta: dict[str, str]) -> LoadedArticle:
-    """Read, clean and split one article file. Never raises for bad content."""
+    """Read, clean and split one article file. Never raises: a file that cannot be used comes back with ``error``.
+
+    A failure of the loader itself on a file (a bug) is that file's problem
+    (``internal_error``), so one odd file never stops a run or a worker pool.
+    """
     try:
-        decoded = read_text(path)
+        return _load_article(path, rel, meta)
     except Unreadable as err:
         return LoadedArticle(rel, None, None, None, [], [], None, [], error=err)
     except OSError as err:
         return LoadedArticle(
             rel, None, None, None, [], [], None, [], error=Unreadable("unreadable", f"Cannot read the file: {err.strerror}.")
         )
+    except Exception as err:  # noqa: BLE001 - reported per file, never lost
+        return LoadedArticle(rel, None, None, None, [], [], None, [], error=Unreadable(
+            "internal_error", f"The loader failed on this file ({type(err).__name__}: {err}); please report it."))
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FRONT_LINE = re.compile(r"^([A-Za-z_][\w -]*):[ \t]*(.*?)[ \t]*$")
+
+
+def front_matter(text: str) -> tuple[int, dict[str, str]]:
+    """The length of a YAML front matter block at the top of ``text`` (0 when none) and its known fields.
+
+    Only flat ``key: value`` lines are read (no YAML library, no code run):
+    ``title``/``headline``, ``date``/``published``, ``author``/``byline``,
+    ``outlet``/``source``/``publication``, ``url``/``link``, ``country``,
+    ``genre``.
+    """
+    m = _FRONT_MATTER.match(text[:20000])
+    if not m:
+        return 0, {}
+    found: dict[str, str] = {}
+    for line in (m.group(1) or "").split("\n"):
+        kv = _FRONT_LINE.match(line)
+        if kv and kv.group(1).strip().lower() in FRONT_MATTER_KEYS:
+            value = kv.group(2).strip().strip("\"'").strip()
+            if value:
+                found.setdefault(FRONT_MATTER_KEYS[kv.group(1).strip().lower()], value)
+    return m.end(), found
+
+
+def _load_article(path: Path, rel: str, meta: dict[str, str]) -> LoadedArticle:
+    decoded = read_text(path)
     text = decoded.text
+    front_end, found = front_matter(text)
+    meta = {**found, **{k: v for k, v in meta.items() if v}}  # the manifest wins over the file
     spans = split_paragraphs(text)
     texts = [text[a:b] for a, b in spans]
     kinds = classify_paragraphs(
         texts, title=meta.get("title"), author=meta.get("author"), markdown=path.suffix.lower() in (".md", ".markdown")
     )
+    kinds = [("front_matter", "YAML front matter") if a < front_end else k for (a, _), k in zip(spans, kinds)]
     paragraphs, sentences = [], []
     for i, ((a, b), ptext, (kind, reason)) in enumerate(zip(spans, texts, kinds)):
         sent_spans = split_sentences(ptext) if kind == "body" else []
@@ -236,28 +333,92 @@ def load_article(path: Path, rel: str, meta: dict[str, str]) -> LoadedArticle:
         sentences=sentences,
         language=detect_language(body or text),
         notes=decoded.notes,
+        found_meta=found,
     )
 
 
 # --------------------------------------------------------------------------- the folder
 
 
-def find_files(folder: Path) -> tuple[list[str], list[str]]:
-    """Article files and other files under ``folder``, as sorted relative posix paths.
+def find_files(folder: Path, exclude=()) -> tuple[list[str], list[str], list[tuple[str, str, str, bool]]]:
+    """Article files, other files, and entries that are not read, under ``folder``.
 
-    Hidden files and folders (``.git``, ``.ipynb_checkpoints``) are skipped,
-    and so is the manifest itself.
+    Returns sorted relative posix paths of the article files and of the other
+    files, and one problem for each entry that is not read: a link to
+    something outside the folder, a broken link, a linked folder (links are
+    never followed out of the folder the user named), a FIFO, socket or
+    device, and each ``exclude`` folder (the run's own output or cache
+    folder inside the corpus). Hidden files and folders (``.git``,
+    ``.ipynb_checkpoints``) are skipped, and so is the manifest itself.
     """
-    articles, others = [], []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        name = rel.as_posix()
-        if name == MANIFEST_NAME:
-            continue
-        (articles if path.suffix.lower() in TEXT_SUFFIXES else others).append(name)
-    return articles, others
+    excluded = {Path(e).resolve() for e in exclude}
+    articles, others, skipped = [], [], []
+    for root, dirs, names in os.walk(folder, followlinks=False):
+        base = Path(root)
+        keep_dirs = []
+        for d in sorted(dirs):
+            path = base / d
+            rel = path.relative_to(folder).as_posix()
+            if d.startswith("."):
+                continue
+            if path.is_symlink():
+                skipped.append((rel, "linked_folder", f"A link to the folder {_link_target(path)}; links to "
+                                "folders are not followed. Copy the files in instead.", False))
+            elif path.resolve() in excluded:
+                skipped.append((rel, "output_folder", "This is the output or cache folder of the run, inside the "
+                                "corpus folder; its files are not read as articles.", False))
+            else:
+                keep_dirs.append(d)
+        dirs[:] = keep_dirs
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            path = base / name
+            rel = path.relative_to(folder).as_posix()
+            if rel == MANIFEST_NAME:
+                continue
+            problem = _not_a_plain_file(path, folder)
+            if problem:
+                skipped.append((rel, *problem, False))
+            else:
+                (articles if path.suffix.lower() in TEXT_SUFFIXES else others).append(rel)
+    return sorted(articles), sorted(others), sorted(skipped)
+
+
+def _not_a_plain_file(path: Path, folder: Path) -> tuple[str, str] | None:
+    """``(code, message)`` for an entry that is not read as a file, None for a regular file inside ``folder``."""
+    if path.is_symlink():
+        if not path.exists():
+            return "broken_link", f"A link to {_link_target(path)}, which does not exist."
+        if not _inside(path, folder):
+            return "outside_link", (f"A link to {_link_target(path)}, outside the corpus folder; it is not read. "
+                                    "Copy the file in instead.")
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        return "unreadable", f"Cannot read the file: {err.strerror}."
+    if stat.S_ISDIR(mode):
+        return "linked_folder", f"A link to the folder {_link_target(path)}; links to folders are not followed."
+    if not stat.S_ISREG(mode):
+        what = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+        return "not_a_file", f"This is {what}, not a file; it is not read."
+    return None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, its links followed, lies inside ``folder``."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return repr(os.readlink(path))
+    except OSError:
+        return "an unknown place"
 
 
 @dataclass
@@ -271,8 +432,12 @@ class Plan:
     problems: list[tuple[str, str, str, bool]]  # manifest problems, unsupported and missing files
 
 
-def plan_corpus(folder) -> Plan:
-    """Find the article files and read the manifest; raise ``CorpusError`` for an unusable folder."""
+def plan_corpus(folder, exclude=()) -> Plan:
+    """Find the article files and read the manifest; raise ``CorpusError`` for an unusable folder.
+
+    ``exclude``: folders inside ``folder`` whose files are not articles (the
+    run's output and cache folders); each is reported once.
+    """
     folder = Path(folder).expanduser()
     if not folder.exists():
         raise CorpusError(f"The corpus folder {str(folder)!r} does not exist.")
@@ -281,15 +446,19 @@ def plan_corpus(folder) -> Plan:
     folder = folder.resolve()
     manifest = read_manifest(folder)
     problems = list(manifest.problems)
-    files, others = find_files(folder)
+    files, others, skipped = find_files(folder, exclude)
+    problems.extend(skipped)
     for name in others:
         problems.append((name, "unsupported_type", f"'{Path(name).suffix or 'no extension'}' files are not read; "
                          f"save articles as {', '.join(TEXT_SUFFIXES)}.", False))
-    if manifest.present and not any(code == "bad_manifest" for _, code, _, _ in manifest.problems):
-        for rel in sorted(set(manifest.rows) - set(files)):
-            reason = "is not an article file type" if rel in others else "does not exist in the folder"
+    by_key = {_clean_relpath(rel): rel for rel in files}
+    if manifest.present and not any(code in ("bad_manifest", "outside_link") for _, code, _, _ in manifest.problems):
+        other_keys = {_clean_relpath(rel) for rel in others}
+        skipped_keys = {_clean_relpath(rel) for rel, *_ in skipped}
+        for rel in sorted(set(manifest.rows) - set(by_key) - skipped_keys):
+            reason = "is not an article file type" if rel in other_keys else "does not exist in the folder"
             problems.append((rel, "missing_file", f"The manifest ({MANIFEST_NAME}) lists this file but it {reason}.", False))
-    metas = [dict(manifest.rows.get(rel, {})) for rel in files]
+    metas = [dict(manifest.rows.get(_clean_relpath(rel), {})) for rel in files]
     return Plan(folder, manifest, files, metas, problems)
 
 
@@ -304,18 +473,22 @@ def select_articles(plan: Plan, results) -> tuple[list[tuple[LoadedArticle, dict
     """
     problems = list(plan.problems)
     kept: list[tuple[LoadedArticle, dict[str, str]]] = []
-    seen: dict[str, str] = {}
     manifest = plan.manifest
-    for rel, meta, art in zip(plan.files, plan.metas, results):
+    listed = [_clean_relpath(rel) in manifest.rows for rel in plan.files]
+    # Of several files with the same text, the first with a manifest row is kept (else the first).
+    keeper: dict[str, str] = {}
+    for rel, art, has_row in sorted(zip(plan.files, results, listed), key=lambda t: not t[2]):
+        if art.error is None:
+            keeper.setdefault(art.sha256, rel)
+    for rel, meta, art, has_row in zip(plan.files, plan.metas, results, listed):
         if art.error is not None:
             problems.append((rel, art.error.code, art.error.message, False))
             continue
-        if art.sha256 in seen:
-            problems.append((rel, "duplicate", f"Same text as {seen[art.sha256]}; not analysed twice.", False))
+        if keeper[art.sha256] != rel:
+            problems.append((rel, "duplicate", f"Same text as {keeper[art.sha256]}; not analysed twice.", False))
             continue
-        seen[art.sha256] = rel
         problems.extend((rel, code, message, True) for code, message in art.notes)
-        if manifest.present and rel not in manifest.rows:
+        if manifest.present and not has_row:
             problems.append((rel, "no_metadata", f"No row in {MANIFEST_NAME}; loaded with outlet '{UNKNOWN_OUTLET}'.", True))
         if art.language != "en":
             name = "could not be identified" if art.language == "unknown" else f"looks like '{art.language}'"
@@ -413,6 +586,7 @@ def _articles_frame(loaded, ids: list[str], manifest_columns: list[str], problem
     parsed: dict[str, pd.Timestamp] = {}  # each distinct date string is parsed once (many articles share a day)
     rows = []
     for article_id, (art, meta) in zip(ids, loaded):
+        meta = {**art.found_meta, **{k: v for k, v in meta.items() if v}}  # the manifest wins over the file
         body = [p for p in art.paragraphs if p["kind"] == "body"]
         row = {
             "article_id": article_id,
@@ -431,22 +605,79 @@ def _articles_frame(loaded, ids: list[str], manifest_columns: list[str], problem
         row.update({c: meta.get(c) or None for c in extra})
         raw_date = row["date"]
         if raw_date and raw_date not in parsed:
-            parsed[raw_date] = pd.to_datetime(raw_date, format="ISO8601", errors="coerce")
-        row["date"] = parsed[raw_date] if raw_date else pd.NaT
-        if raw_date and pd.isna(row["date"]):
-            problems.append((art.file, "bad_date", f"Date {raw_date!r} is not an ISO date (YYYY-MM-DD); "
-                             "the article is loaded without a date.", True))
+            parsed[raw_date] = parse_date(raw_date)
+        row["date"], row["date_precision"] = parsed[raw_date] if raw_date else (pd.NaT, None)
+        row["date_text"] = raw_date
+        if raw_date and row["date_precision"] is None:
+            problems.append((art.file, "bad_date", f"Date {raw_date!r} is not a date the loader knows (YYYY-MM-DD, "
+                             "an ISO date and time, or '3 March 2018'); the article is loaded without a date.", True))
+        elif row["date_precision"] in ("month", "year"):
+            problems.append((art.file, "partial_date", f"Date {raw_date!r} gives only the {row['date_precision']}; "
+                             "'date' is left empty (no day is invented) and 'date_text' keeps it.", True))
         rows.append(row)
     frame = pd.DataFrame(rows, columns=ARTICLE_COLUMNS + extra)
     # Text columns are strings even when every value is missing, so that tables
     # built per article (the Dask engine) have the same types as a whole corpus.
-    for col in ["article_id", "file", *KNOWN_COLUMNS, "language", "sha256", "encoding", *extra]:
+    for col in ["article_id", "file", *KNOWN_COLUMNS, "date_precision", "date_text", "language", "sha256", "encoding",
+                *extra]:
         if col != "date":
             frame[col] = frame[col].astype("str")
     frame["date"] = pd.to_datetime(frame["date"])
     for col in ("n_paragraphs", "n_body_paragraphs", "n_sentences", "n_words", "n_chars"):
         frame[col] = frame[col].astype("int64")
     return frame
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?", re.I)
+_PARTIAL = re.compile(r"(\d{4})(?:[-/](\d{1,2}))?")
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+_MONTH_FIRST = re.compile(rf"(?:{_WEEKDAY},?\s+)?([a-z]+)\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?:,?\s+{_WEEKDAY})?", re.I)
+_DAY_FIRST = re.compile(rf"(?:{_WEEKDAY},?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{{4}})(?:,?\s+{_WEEKDAY})?", re.I)
+_MONTH_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{4})", re.I)
+
+
+def parse_date(raw: str) -> tuple[pd.Timestamp, str | None]:
+    """``(timestamp, precision)`` of a date as a source writes it; ``(NaT, None)`` when it is not one.
+
+    Precision is ``"time"`` (an ISO date and time; with a time zone, the
+    wall-clock time the source gave, its zone dropped, so the day is the
+    outlet's own), ``"day"`` (``2024-03-01``, ``3 March 2018``, ``March 3,
+    2018 Saturday``), ``"month"`` (``2024-03``, ``March 2018``) or
+    ``"year"`` (``2024``). A month or a year gives ``NaT``: no day is
+    invented. Day-first and month-first numbers (``03/04/2018``) are
+    ambiguous and not read.
+    """
+    text = (raw or "").strip()
+    try:
+        if _ISO_DAY.fullmatch(text):
+            return pd.Timestamp(text), "day"
+        if _ISO_TIME.fullmatch(text):
+            stamp = pd.Timestamp(text.replace(",", "."))
+            return (stamp.tz_localize(None) if stamp.tzinfo is not None else stamp), "time"
+        m = _PARTIAL.fullmatch(text)
+        if m:
+            year, month = int(m.group(1)), m.group(2)
+            if month is None:
+                return pd.NaT, "year" if 1000 <= year <= 2999 else None
+            return pd.NaT, "month" if 1 <= int(month) <= 12 else None
+        m = _MONTH_FIRST.fullmatch(text) or _DAY_FIRST.fullmatch(text)
+        if m:
+            month_name, day = (m.group(1), m.group(2)) if m.re is _MONTH_FIRST else (m.group(2), m.group(1))
+            month = _MONTHS.get(month_name.lower())
+            if month:
+                return pd.Timestamp(year=int(m.group(3)), month=month, day=int(day)), "day"
+        m = _MONTH_YEAR.fullmatch(text)
+        if m and _MONTHS.get(m.group(1).lower()):
+            return pd.NaT, "month"
+    except (ValueError, OverflowError):
+        pass
+    return pd.NaT, None
 
 
 def _text_frames(loaded, articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -9,7 +9,7 @@ analyst can see, and overrule, every decision.
 Kinds: ``body``, ``title``, ``subtitle``, ``byline``, ``heading``,
 ``boilerplate`` (share/follow/comment prompts, comment-form notices),
 ``bio`` (author biography) and ``footer`` (generated "sources include" lines,
-credits).
+credits); ``front_matter`` (a YAML block at the top of a file, marked by the loader).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import unicodedata
 
 __all__ = ["KINDS", "classify_paragraphs"]
 
-KINDS = ("body", "title", "subtitle", "byline", "heading", "boilerplate", "bio", "footer")
+KINDS = ("body", "title", "subtitle", "byline", "heading", "boilerplate", "bio", "footer", "front_matter")
 
 _BOILERPLATE = re.compile(
     r"""^(?:

@@ -49,9 +49,12 @@ class Unreadable(Exception):
     """A file that cannot be used as text; ``code`` is short, ``message`` is for people."""
 
     def __init__(self, code: str, message: str):
-        super().__init__(message)
+        super().__init__(code, message)
         self.code = code
         self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass
@@ -138,6 +141,12 @@ def decode_bytes(data: bytes) -> Decoded:
         return _finish(data.decode("utf-8"), "utf-8", notes)
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        text, n_bad = mostly
+        notes.append(("invalid_bytes", f"{n_bad} byte sequence{'s' if n_bad > 1 else ''} not valid UTF-8 in an "
+                      "otherwise UTF-8 file; each replaced by \ufffd."))
+        return _finish(text, "utf-8", notes)
     try:
         text = data.decode("cp1252")
         encoding = "windows-1252"
@@ -146,6 +155,23 @@ def decode_bytes(data: bytes) -> Decoded:
         encoding = "latin-1"
     notes.append(("legacy_encoding", f"Not UTF-8; read as {encoding}. Check quotes and accents look right."))
     return _finish(text, encoding, notes)
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """UTF-8 text with a few bad bytes: ``(text with U+FFFD for each, number replaced)``, else None.
+
+    A file is taken for UTF-8 when it holds valid multi-byte sequences and
+    no more invalid ones than valid: a legacy (Windows-1252) file almost
+    never forms a valid UTF-8 sequence, while a UTF-8 file cut or patched by
+    a tool keeps its valid ones. Without a single valid sequence the legacy
+    reading is the likelier one (one curly apostrophe in a Windows file).
+    """
+    text = data.decode("utf-8", errors="replace")
+    n_bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    n_valid = sum(1 for ch in text if ch > "\x7f") - n_bad - data.count("\ufffd".encode("utf-8"))
+    if n_valid > 0 and n_bad <= n_valid:
+        return text, n_bad
+    return None
 
 
 def _finish(text: str, encoding: str, notes) -> Decoded:
@@ -165,10 +191,30 @@ def _looks_utf16(sample: bytes) -> bool:
     return zeros > 0.4 and min(even.count(0), odd.count(0)) < 0.05 * len(even)
 
 
+# Invisible format characters that hide a name from matching ("Pu\u200btin", "Zelen\u00adskyy"):
+# zero-width space, soft hyphen, word joiner and invisible operators, zero-width no-break
+# space, Mongolian vowel separator, and the bidirectional marks and embeddings.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Zero-width (non-)joiners carry meaning in Persian, Indic scripts and emoji: dropped only
+# between two Latin letters, where they can only hide a word.
+_LATIN_JOINER = re.compile("(?<=[A-Za-z])[\u200c\u200d](?=[A-Za-z])")
+
+
 def normalize(text: str) -> str:
-    """Unify line endings to ``\\n`` and put text in NFC form; everything else is kept."""
+    """Unify line endings to ``\\n``, drop invisible format characters, and put text in NFC form.
+
+    Every offset of the corpus tables refers to this cleaned text.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_invisible(text)
     return unicodedata.normalize("NFC", text)
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the invisible characters that split words (see ``_INVISIBLE``)."""
+    if text.isascii():
+        return text
+    return _LATIN_JOINER.sub("", _INVISIBLE.sub("", text))
 
 
 _HTML_HINT = re.compile(r"<\s*(?:!doctype|html|body|p|div|br|span|article|h[1-6]|script|a\s)[\s>/]", re.I)
@@ -197,14 +243,102 @@ def strip_html(html: str) -> tuple[str, int]:
 
     Returns ``(text, n_dropped)`` where ``n_dropped`` counts script, style,
     noscript and template blocks, which are dropped with their content.
-    Entities (``&amp;``, ``&#8217;``) are decoded. Regular expressions rather
-    than a DOM keep this linear on multi-megabyte pages.
+    Entities (``&amp;``, ``&#8217;``) are decoded. Page furniture elements
+    (navigation, cookie banners, share bars, related links, footers: see
+    ``drop_page_furniture``) are dropped with their content. Regular
+    expressions rather than a DOM keep this linear on multi-megabyte pages.
     """
     n_dropped = len(_DROP.findall(html))
     html = _DROP.sub(" ", html)
+    html = drop_page_furniture(html)
     html = _COMMENT.sub(" ", html)
     html = _BLOCK.sub("\n\n", html)
     text = unescape(_TAG.sub("", html))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
     return text.strip("\n"), n_dropped
+
+
+# Elements that are never the article: dropped with everything inside them.
+_FURNITURE_TAGS = frozenset({"nav", "footer", "aside", "form", "button", "select", "dialog", "menu"})
+_FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert"})
+# class or id words of furniture blocks ("cookie-banner", "share_bar", "related-articles").
+_FURNITURE_NAME = re.compile(
+    r"(?:^|[\s_-])(?:cookies?|consent|gdpr|share|sharing|social|newsletter|subscribe|subscription|related|"
+    r"recommended|promo|advert|advertisement|ads?|sponsored|breadcrumbs?|navbar|nav|menu|sidebar|popup|"
+    r"modal|paywall|comments?)(?=$|[\s_-])",
+    re.I,
+)
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                   "source", "track", "wbr"})
+
+
+def _is_furniture(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    if tag in _FURNITURE_TAGS:
+        return True
+    values = dict(attrs)
+    if (values.get("role") or "").lower() in _FURNITURE_ROLES or values.get("aria-hidden") == "true":
+        return True
+    return any(_FURNITURE_NAME.search(values.get(name) or "") for name in ("class", "id"))
+
+
+def drop_page_furniture(html: str) -> str:
+    """``html`` without its furniture elements (see ``_FURNITURE_TAGS``, ``_FURNITURE_NAME``).
+
+    A furniture element ends at its closing tag or where its parent closes,
+    so an unclosed ``<div class="share">`` cannot swallow the article. The
+    body of a page whose whole ``<body>`` or ``<article>`` is marked as
+    furniture is kept: a class on the outermost element says nothing.
+    """
+    if "<" not in html:
+        return html
+    from html.parser import HTMLParser
+
+    line_starts = [0, *(m.end() for m in re.finditer("\n", html))]
+    cuts: list[tuple[int, int]] = []
+
+    class Finder(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=False)
+            self.stack: list[str] = []
+            self.dropping: tuple[int, int] | None = None  # (depth, start offset)
+
+        def here(self) -> int:
+            line, col = self.getpos()
+            return line_starts[line - 1] + col
+
+        def handle_starttag(self, tag, attrs):
+            if tag in _VOID:
+                return
+            self.stack.append(tag)
+            if self.dropping is None and tag not in ("html", "body", "article", "main") and _is_furniture(tag, attrs):
+                self.dropping = (len(self.stack), self.here())
+
+        def handle_endtag(self, tag):
+            if tag not in self.stack:
+                return
+            depth = len(self.stack) - self.stack[::-1].index(tag)  # the innermost open element of that name
+            if self.dropping is not None and depth <= self.dropping[0]:
+                start = self.here()  # where the end tag starts
+                end = html.find(">", start)
+                cut_end = len(html) if end == -1 else end + 1
+                if depth < self.dropping[0]:  # the parent closes: the furniture ends before its end tag
+                    cut_end = start
+                cuts.append((self.dropping[1], cut_end))
+                self.dropping = None
+            del self.stack[depth - 1:]
+
+    finder = Finder()
+    finder.feed(html)
+    finder.close()
+    if finder.dropping is not None:
+        cuts.append((finder.dropping[1], len(html)))
+    if not cuts:
+        return html
+    parts, pos = [], 0
+    for a, b in cuts:
+        parts.append(html[pos:a])
+        parts.append(" ")
+        pos = b
+    parts.append(html[pos:])
+    return "".join(parts)

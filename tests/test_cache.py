@@ -1,6 +1,10 @@
 """The segmented cache: per-article entries, stored one segment per run, merged when many."""
 
+import hashlib
+import struct
+
 import pandas as pd
+import pytest
 
 from analysis import cache as cache_module
 from analysis.cache import KEY_COLUMN, Cache
@@ -44,11 +48,76 @@ def test_many_segments_are_merged_into_one_and_nothing_is_lost(tmp_path, monkeyp
 def test_an_unreadable_segment_is_a_miss_not_an_error(tmp_path):
     store = Cache(tmp_path)
     store.put_many("load", {"a": 1})
-    for pkl in (tmp_path / "load").glob("*.pkl"):
-        pkl.write_bytes(b"not a pickle")
+    for seg in (tmp_path / "load").glob("*.seg"):
+        seg.write_bytes(b"not a segment")
     again = Cache(tmp_path)
     assert again.get_many("load", ["a"]) == {}
     assert again.misses == 1
+    assert [reason for _, reason in again.rejected] == ["not a data file of this format"]
+    assert not list((tmp_path / "load").iterdir())  # deleted: the next run writes a good one
+
+
+def _flip_one_bit(path):
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_a_flipped_bit_in_a_segment_is_refused_by_its_checksum(tmp_path):
+    store = Cache(tmp_path)
+    store.put_tables("annotate", ["k"], {"t": pd.DataFrame({"_key": ["k"] * 3, "x": [1.5, 2.5, 3.5]})})
+    (seg,) = (tmp_path / "annotate").glob("*.seg")
+    _flip_one_bit(seg)
+    again = Cache(tmp_path)
+    tables, found = again.get_tables("annotate", ["k"])
+    assert (tables, found) == ({}, set())
+    assert "checksum" in again.rejected[0][1]
+
+
+def test_a_planted_pickle_is_never_loaded(tmp_path):
+    """A file put in the cache by someone else runs no code: the format has no pickles to load."""
+    import pickle
+
+    store = Cache(tmp_path)
+    store.put_many("load", {"a": 1})
+    (seg,) = (tmp_path / "load").glob("*.seg")
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    seg.write_bytes(pickle.dumps({"a": Evil()}))
+    assert Cache(tmp_path).get_many("load", ["a"]) == {}
+    assert not marker.exists()
+
+
+def test_a_segment_naming_a_type_outside_the_allowed_records_is_refused(tmp_path):
+    from analysis import datafile
+
+    data = datafile.dumps({"a": 1})  # a valid file, then a forged one naming os.system
+    forged_tree = b'{"tree": {"$record": "os.system", "args": ["true"]}, "blobs": []}'
+    body = struct.pack("<Q", len(forged_tree)) + forged_tree
+    forged = datafile.MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+    assert datafile.loads(data) == {"a": 1}
+    with pytest.raises(datafile.BadFile, match="not allowed"):
+        datafile.loads(forged)
+
+
+def test_a_snapshot_with_an_empty_table_list_is_a_miss(tmp_path):
+    store = Cache(tmp_path)
+    store.put_frames("snapshot", "s", {"articles": pd.DataFrame({"a": [1]})}, keep=2)
+    (tmp_path / "snapshot" / "s" / "tables.json").write_text("", encoding="utf-8")
+    again = Cache(tmp_path)
+    assert again.get_frames("snapshot", "s") is None
+    assert again.rejected and not (tmp_path / "snapshot" / "s").exists()
+
+
+def test_a_snapshot_table_changed_on_disk_is_refused(tmp_path):
+    store = Cache(tmp_path)
+    store.put_frames("snapshot", "s", {"articles": pd.DataFrame({"a": list(range(100))})}, keep=2)
+    _flip_one_bit(tmp_path / "snapshot" / "s" / "articles.feather")
+    assert Cache(tmp_path).get_frames("snapshot", "s") is None
 
 
 def test_keep_holds_only_the_newest_segments_of_a_stage(tmp_path):
