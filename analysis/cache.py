@@ -40,6 +40,7 @@ import pandas as pd
 from pyarrow import ArrowException
 
 from . import datafile
+from .outputs import write_bytes
 
 __all__ = ["Cache", "key", "file_hash", "default_cache_dir", "open_cache", "KEY_COLUMN", "MAX_SEGMENTS", "CACHE_ENV"]
 
@@ -128,8 +129,7 @@ class Cache:
                 parts.setdefault(name, []).append(table[rows] if not rows.all() else table)
             found |= wanted
         self._count(len(keys), len(found))
-        tables = {name: pd.concat(p, ignore_index=True) if len(p) > 1 else p[0].reset_index(drop=True)
-                  for name, p in parts.items()}
+        tables = {name: _join(p) for name, p in parts.items()}
         return tables, found
 
     def put_tables(self, stage: str, keys: list[str], tables: dict[str, pd.DataFrame]) -> None:
@@ -295,6 +295,12 @@ class Cache:
             _remove_segment(keys_file)
 
 
+def _join(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The parts as one table; empty parts (whose columns have no type yet) do not set the column types."""
+    full = [p for p in parts if len(p)] or parts[:1]
+    return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0].reset_index(drop=True)
+
+
 def _write_segment(folder: Path, keys: list[str], data: bytes) -> None:
     """``data`` (a data file) as a new segment: its data first, then its key list (a segment exists once listed)."""
     name = uuid.uuid4().hex
@@ -315,17 +321,5 @@ def pa_buffer(data: bytes):
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
-
-    A reader never sees half a file; on any failure (a full disk) the
-    temporary file is removed and the error raised, and ``path`` keeps
-    what it held before.
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``data`` to ``path`` whole or not at all (``outputs.write_bytes``)."""
+    write_bytes(path, data)

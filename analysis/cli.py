@@ -1,9 +1,17 @@
 """Command line: ``python -m analysis check|run|evaluate-targets …``.
 
-Exit codes, for every command: 0 when everything went cleanly, 1 when the
-work was done but some input had problems (listed on screen), 2 when the
-input itself is unusable or a step failed. A user's mistake prints one clear
-sentence, never a traceback.
+Exit codes, for every command (the contract, in the README):
+
+- ``0``: everything loaded and every step finished;
+- ``1``: finished, but some inputs were reported (listed on screen and in
+  the problems table);
+- ``2``: the command cannot run as asked: a bad flag or value (an unknown
+  ``--method``), a missing folder, nothing loadable, an unusable registry,
+  a full disk; one line says why, argparse-style;
+- ``3``: an internal error (a bug, or a notebook that failed): one line, and
+  the path of a log holding the traceback.
+
+A user's mistake prints one clear sentence, never a traceback.
 """
 
 from __future__ import annotations
@@ -14,8 +22,28 @@ from pathlib import Path
 
 from . import __version__
 from .corpus import CorpusError, load_corpus
+from .outputs import DiskFull
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_UNUSABLE = EXIT_USAGE  # the input cannot be used as given: the user can act on it
+# What every run writes into its output folder: never read back as articles.
+OUTPUT_PARTS = ("tables", "figures", "html", "notebooks", "manifest.json")
+
+
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
+    return n
+
+
+def _tone_methods() -> tuple[str, ...]:
+    from .targets import METHODS
+
+    return (*METHODS, "transformer")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,9 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name, help=what)
         p.add_argument("folder", nargs="?", default=None, help="corpus folder (default: the project's seeds/)")
         p.add_argument("--out", default=None, help="output folder (default: the project folder itself)")
-        p.add_argument("--jobs", type=int, default=1, help="worker processes for per-article work (default 1)")
+        p.add_argument("--jobs", type=_jobs, default=1, help="worker processes for per-article work (default 1)")
         p.add_argument("--no-cache", action="store_true", help="recompute everything instead of reusing cached articles")
-        p.add_argument("--method", default=None, help="tone-toward-actor method (default: the validated model)")
+        p.add_argument("--method", default=None, choices=_tone_methods(),
+                       help="tone-toward-actor method (default: the validated model)")
         p.add_argument("--actors", default=None, help="your own actor registry CSV (default: the shipped one)")
         p.add_argument("--frames", default=None, help="your own frame dictionary CSV (default: the shipped one)")
         if name == "run":
@@ -71,15 +100,51 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=None, help="model file to write (default: the shipped one)")
     p.set_defaults(func=cmd_train_light)
 
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # a bad flag or value: argparse's message, exit 2
     try:
         return args.func(args)
     except CorpusError as err:
         print(f"error: {err}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return EXIT_USAGE
+    except DiskFull as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as err:  # noqa: BLE001 - a bug: one line on screen, the traceback in a log
+        log = _save_traceback(args)
+        where = f"the traceback is in {log}" if log else "the traceback could not be saved"
+        print(f"error: internal error ({type(err).__name__}: {_one_line(err)}); {where}. Please report it.",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _one_line(err: BaseException, limit: int = 200) -> str:
+    text = " ".join(str(err).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _save_traceback(args) -> Path | None:
+    """Write the current exception's traceback, with the command line, to a log file; its path, or None."""
+    import datetime
+    import os
+    import tempfile
+    import traceback
+
+    from .cache import default_cache_dir
+
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = f"command: {' '.join(sys.argv)}\nversion: {__version__}\n\n{traceback.format_exc()}"
+    for folder in (default_cache_dir() / "logs", Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"error-{stamp}-{os.getpid()}.log"
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return None
 
 
 def cmd_check(args) -> int:
@@ -88,11 +153,16 @@ def cmd_check(args) -> int:
     return check_status(corpus)
 
 
+# Problems that say what the run did, not what is wrong with an input: they do not make the exit code 1.
+NOTICES = ("output_folder", "output_file")
+
+
 def check_status(corpus) -> int:
-    """0 when everything loaded cleanly, 1 when there were problems, 2 when nothing could be loaded."""
+    """0 when everything loaded cleanly, 1 when some input was reported, 2 when nothing could be loaded."""
     if corpus.articles.empty:
         return EXIT_UNUSABLE
-    return EXIT_PROBLEMS if len(corpus.problems) else EXIT_OK
+    inputs = corpus.problems[~corpus.problems["problem"].isin(NOTICES)] if len(corpus.problems) else corpus.problems
+    return EXIT_PROBLEMS if len(inputs) else EXIT_OK
 
 
 def format_check(corpus) -> str:
@@ -160,8 +230,17 @@ def _analyze(args, cache=None):
     from .pipeline import analyze, write_tables
     from .provenance import write_manifest
 
+    from .cache import Cache, default_cache_dir
+
     folder = Path(args.folder) if args.folder else _seeds()
     out = Path(args.out) if args.out else PROJECT_DIR
+    if args.method == "transformer":
+        from . import transformer
+
+        if not transformer.available():
+            print('error: --method transformer needs its extra (pip install -e ".[transformer]") and a trained '
+                  "model (python -m analysis train-targets); use --method model meanwhile.", file=sys.stderr)
+            return EXIT_USAGE, None
     for name, loader in (("actors", load_actors), ("frames", load_frames)):
         path = getattr(args, name)
         if path and not Path(path).is_file():
@@ -172,10 +251,19 @@ def _analyze(args, cache=None):
         except ValueError as err:
             print(f"error: the {name} file {path or '(shipped)'} cannot be used: {err}.", file=sys.stderr)
             return EXIT_UNUSABLE, None
+    if cache is None:
+        cache = False if args.no_cache else default_cache_dir()
+    store = Cache(cache) if cache is not False else None
     tables = analyze(
-        folder, jobs=args.jobs, cache=(not args.no_cache) if cache is None else cache, method=args.method,
+        folder, jobs=args.jobs, cache=store if store is not None else False, method=args.method,
         actors=args.actors, frame_table=args.frames, progress=sys.stderr.isatty(),
+        exclude=_outputs_inside(folder, out, store),
     )
+    if store is not None and store.rejected:
+        path, reason = store.rejected[0]
+        print(f"note: {len(store.rejected)} cache entr{'y was' if len(store.rejected) == 1 else 'ies were'} "
+              f"corrupt or not the package's own and {'was' if len(store.rejected) == 1 else 'were'} ignored, "
+              f"deleted and computed again (first: {path}: {reason}).", file=sys.stderr)
     corpus = _CorpusView(folder, tables)
     status = check_status(corpus)
     if len(corpus.problems):
@@ -188,6 +276,27 @@ def _analyze(args, cache=None):
     write_manifest(out, corpus, parameters)
     print(f"{len(written)} tables written to {out / 'tables'}; provenance in {out / 'manifest.json'}")
     return status, out
+
+
+def _outputs_inside(folder: Path, out: Path, store) -> list[Path]:
+    """What this run writes that lies inside the corpus folder, to be skipped (and reported) when loading.
+
+    The output folder whole, or, when it is the corpus folder itself, the
+    parts a run writes there; and the cache folder.
+    """
+    folder, out = folder.resolve(), out.resolve()
+    targets = [out / part for part in OUTPUT_PARTS] if out == folder else [out]
+    if store is not None:
+        targets.append(Path(store.folder).resolve())
+    inside = []
+    for path in targets:
+        try:
+            path.relative_to(folder)
+        except ValueError:
+            continue
+        if path != folder:
+            inside.append(path)
+    return inside
 
 
 class _CorpusView:
@@ -217,7 +326,13 @@ def cmd_run(args) -> int:
 
 
 def _run(args, cache=None) -> int:
-    from .runner import NotebookFailed, run_notebooks
+    from .runner import NoSuchNotebook, NotebookFailed, list_notebooks, run_notebooks
+
+    try:
+        list_notebooks(args.notebooks)  # a name that matches nothing is a usage error, found before any work
+    except NoSuchNotebook as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
 
     status, out = _analyze(args, cache)
     if out is None:
@@ -228,7 +343,7 @@ def _run(args, cache=None) -> int:
         outputs = run_notebooks(folder, out, only=args.notebooks, log=print, options=options, jobs=args.jobs)
     except NotebookFailed as err:
         print(f"error: {err}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return EXIT_INTERNAL
     print(f"{len(outputs)} notebook(s) executed; figures in {out / 'figures'}, HTML in {out / 'html'}")
     return status
 

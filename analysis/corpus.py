@@ -378,7 +378,10 @@ def find_files(folder: Path, exclude=()) -> tuple[list[str], list[str], list[tup
             if rel == MANIFEST_NAME:
                 continue
             problem = _not_a_plain_file(path, folder)
-            if problem:
+            if path.resolve() in excluded:
+                skipped.append((rel, "output_file", "Written by the run itself (its output folder is the corpus "
+                                "folder); not read as an article.", False))
+            elif problem:
                 skipped.append((rel, *problem, False))
             else:
                 (articles if path.suffix.lower() in TEXT_SUFFIXES else others).append(rel)

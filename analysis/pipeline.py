@@ -35,6 +35,7 @@ import pandas as pd
 from . import __version__, frames, naming, targets, terms
 from .actors import find_mentions, load_actors
 from .cache import KEY_COLUMN, Cache, default_cache_dir, file_hash, open_cache
+from .outputs import atomic_path, neutralize_formulas
 from .cache import key as cache_key
 from .corpus import (
     LOADER_VERSION,
@@ -165,19 +166,29 @@ def _per_article(corpus: Corpus, actors, frame_table, method: str, params: dict,
         "method": method, "params": params,
     }
     annotate_keys = [cache_key(annotate, *a) for a in articles]
+    date_type = corpus.articles["date"].dtype
     tables = _cached_stage("annotate", ids, annotate_keys, _annotate, (*CACHED, "tone_by_article"), jobs, cache,
-                           progress)
+                           progress, date_type)
     framing = {"version": version, "frames": _STATE["frames_hash"]}  # frame hits read the dictionary only
     frame_keys = [cache_key(framing, *a) for a in articles]
     _release_memory()
-    tables.update(_cached_stage("frames", ids, frame_keys, _frame_hits, ("frame_hits",), jobs, cache, progress))
+    tables.update(_cached_stage("frames", ids, frame_keys, _frame_hits, ("frame_hits",), jobs, cache, progress,
+                                date_type))
     _release_memory()
     return tables, cache_key(LOADER_VERSION, annotate_keys, frame_keys), annotate_keys
 
 
 def _cached_stage(stage: str, ids: list[str], keys: list[str], work, names: tuple[str, ...], jobs: int,
-                  cache: Cache | None, progress: bool) -> dict[str, pd.DataFrame]:
-    """Tables ``names`` for the articles ``ids``: from the cache by ``keys``, the rest by ``work`` on chunks."""
+                  cache: Cache | None, progress: bool, date_type=None) -> dict[str, pd.DataFrame]:
+    """Tables ``names`` for the articles ``ids``: from the cache by ``keys``, the rest by ``work`` on chunks.
+
+    The column types of each table depend on its values only (``_settled_types``), never on
+    which articles came from the cache or how they were chunked: a full run and any
+    sequence of incremental runs over the same folder give the same tables.
+    """
+    if not ids:  # an empty corpus: the tables of no articles, with their columns
+        empty = work([])
+        return {name: _settled_types(empty[name], date_type) for name in names}
     stored, found = cache.get_tables(stage, keys) if cache is not None else ({}, set())
     todo = [a for a, k in zip(ids, keys) if k not in found]
     parts: dict[str, list[pd.DataFrame]] = {name: [stored[name]] if name in stored else [] for name in names}
@@ -198,17 +209,36 @@ def _cached_stage(stage: str, ids: list[str], keys: list[str], work, names: tupl
     position = {a: i for i, a in enumerate(ids)}
     tables = {}
     for name in names:
-        mixed = len(parts[name]) > 1  # cached and new rows
+        # Rows read from the cache come in the order of its segments (the order of the runs
+        # that wrote them), not of the corpus: any table with cached rows is put back in order.
+        mixed = name in stored
         table = _concat(parts.pop(name))
         if KEY_COLUMN in table:
             del table[KEY_COLUMN]
         if name == "tone_by_article":  # sorted by its keys, as one summary of the whole corpus is
             table = table.sort_values([*TONE_BY_ARTICLE, "voice"], kind="stable", ignore_index=True)
-        elif mixed:  # back to corpus order, an article's rows as computed
+        elif mixed:  # back to corpus order, each article's rows as computed
             order = np.argsort(table["article_id"].map(position).to_numpy(), kind="stable")
             table = table.iloc[order].reset_index(drop=True)
-        tables[name] = table
+        tables[name] = _settled_types(table, date_type)
     return tables
+
+
+def _settled_types(table: pd.DataFrame, date_type=None) -> pd.DataFrame:
+    """``table`` with the column types its values give, whatever the parts it was joined from.
+
+    A chunk without quotes has a quote table whose columns are untyped
+    (object); joined with a typed chunk, those columns would stay object.
+    Text columns are typed again from their values, and ``date`` takes the
+    articles' date type (``date_type``).
+    """
+    for col in table.columns:
+        values = table[col]
+        if col == "date" and date_type is not None and values.dtype != date_type:
+            table[col] = pd.to_datetime(values).astype(date_type)
+        elif values.dtype == object and len(values):
+            table[col] = pd.Series(values.tolist(), index=values.index, name=col)
+    return table
 
 
 def _release_memory() -> None:
@@ -261,6 +291,7 @@ def analyze(
     min_n: int = DEFAULT_MIN_N,
     progress: bool = False,
     aggregates: bool = True,
+    exclude=(),
 ) -> dict[str, pd.DataFrame]:
     """Every table of the notebooks for the corpus in ``folder``.
 
@@ -275,7 +306,9 @@ def analyze(
     for a notebook that makes its own. The aggregates are cached too, under
     one key for the whole corpus state, so calling ``analyze`` again on an
     unchanged corpus (a notebook after ``run``) computes nothing, whatever
-    its ``min_n``: the flags are set on reading.
+    its ``min_n``: the flags are set on reading. ``exclude``: folders (or
+    files) inside ``folder`` that are not articles, such as the run's own
+    output folder; each is reported in ``problems``.
 
     Returns a dict: ``articles``, ``paragraphs``, ``sentences``, ``problems``
     (the corpus), ``mentions``, ``tone``, ``quotes``, ``stance``,
@@ -288,7 +321,7 @@ def analyze(
     store = open_cache(cache)
     params: dict = {}  # per-article options would go here; min_n only shapes aggregates
     model_hash = _model_hash(method)  # once: the transformer's weights are large
-    plan = plan_corpus(folder)
+    plan = plan_corpus(folder, exclude=exclude)
     keys = snapshot = None
     if store is not None:
         keys = load_keys(plan)
@@ -540,7 +573,13 @@ def outlet_keyness(tables: dict[str, pd.DataFrame], min_count: int = 1, actors=N
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir) -> list[Path]:
-    """Write each table as ``out_dir/tables/NAME.parquet`` and ``NAME.csv``; return the Parquet paths."""
+    """Write each table as ``out_dir/tables/NAME.parquet`` and ``NAME.csv``; return the Parquet paths.
+
+    Each file is written whole or not at all (``outputs.atomic_path``); a
+    full disk raises ``outputs.DiskFull``. In the CSV files a text cell that
+    a spreadsheet would run as a formula starts with ``'``
+    (``outputs.neutralize_formulas``); the Parquet files keep the exact text.
+    """
     folder = Path(out_dir) / "tables"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -550,8 +589,10 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir) -> list[Path]:
         for col in table.columns:
             if table[col].dtype == object:
                 table[col] = table[col].map(lambda v: v if v is None or isinstance(v, str) else str(v))
-        table.to_parquet(folder / f"{name}.parquet", index=False)
-        _write_csv(table, folder / f"{name}.csv")
+        with atomic_path(folder / f"{name}.parquet") as tmp:
+            table.to_parquet(tmp, index=False)
+        with atomic_path(folder / f"{name}.csv") as tmp:
+            _write_csv(neutralize_formulas(table), tmp)
         written.append(folder / f"{name}.parquet")
     return written
 

@@ -16,6 +16,8 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from .outputs import atomic_path, neutralize_formulas
+
 __all__ = [
     "STYLE",
     "apply_style",
@@ -49,6 +51,9 @@ STYLE = {
     "legend.frameon": False,
     "svg.hashsalt": "analysis",  # stable SVG ids, so reruns give identical files
     "svg.fonttype": "none",
+    # Labels are outlets', actors' and words' names: "$" is a dollar, never the start of
+    # mathtext (an outlet named "Money$" crashed the renderer).
+    "text.parse_math": False,
 }
 
 # Colour-blind-safe palette (Okabe & Ito); an outlet keeps its colour in every figure.
@@ -122,12 +127,16 @@ def save_figure(fig, name: str, data: pd.DataFrame, out_dir, show: bool = True) 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {ext: out / f"{name}.{ext}" for ext in ("png", "svg", "csv")}
-    fig.savefig(paths["png"], dpi=200, metadata={"Software": None})  # solves the constrained layout, draws
+    # Each file whole or not at all: a full disk leaves the previous figure, not half of one.
+    with atomic_path(paths["png"]) as tmp:
+        fig.savefig(tmp, format="png", dpi=200, metadata={"Software": None})  # solves the constrained layout, draws
     # The layout is settled: the SVG reuses it instead of solving it again
     # (a third of a figure's cost).
     fig.set_layout_engine("none")
-    fig.savefig(paths["svg"], metadata={"Date": None, "Creator": None})
-    data.to_csv(paths["csv"], index=False)
+    with atomic_path(paths["svg"]) as tmp:
+        fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
+    with atomic_path(paths["csv"]) as tmp:
+        neutralize_formulas(data).to_csv(tmp, index=False)  # no cell opens as a live formula
     if show and _inline_backend():
         _show_saved(fig, paths["png"])
     return paths

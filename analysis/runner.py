@@ -21,6 +21,10 @@ class NotebookFailed(Exception):
     """A notebook raised: names the notebook, the cell and the error."""
 
 
+class NoSuchNotebook(ValueError):
+    """``--notebooks`` named none of the numbered notebooks (a usage error)."""
+
+
 @dataclass
 class NotebookOutput:
     source: Path
@@ -36,7 +40,7 @@ def list_notebooks(only=None) -> list[Path]:
         wanted = [str(w) for w in only]
         books = [b for b in books if any(b.name.startswith(w) or b.stem == w or b.name == w for w in wanted)]
         if not books:
-            raise NotebookFailed(f"no notebook matches {', '.join(wanted)} in {NOTEBOOKS_DIR}")
+            raise NoSuchNotebook(f"no notebook matches {', '.join(wanted)} in {NOTEBOOKS_DIR}")
     return books
 
 
