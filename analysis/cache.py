@@ -40,6 +40,7 @@ import pandas as pd
 from pyarrow import ArrowException
 
 from . import datafile
+from .config import CACHE_TAG, CACHE_TAG_NAME
 from .outputs import write_bytes
 
 __all__ = ["Cache", "key", "file_hash", "default_cache_dir", "open_cache", "KEY_COLUMN", "MAX_SEGMENTS", "CACHE_ENV"]
@@ -171,6 +172,7 @@ class Cache:
         """
         from pyarrow import feather
 
+        self._tag()
         root = self.folder / stage
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=root, prefix=".tmp-"))
@@ -217,6 +219,13 @@ class Cache:
             if not needed:
                 return
 
+    def _tag(self) -> None:
+        """Mark the folder as a cache (CACHEDIR.TAG), once."""
+        tag = self.folder / CACHE_TAG_NAME
+        if not tag.exists():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            atomic_write(tag, CACHE_TAG)
+
     def _read_segment(self, keys_file: Path):
         """The payload of a segment, or None: missing, or refused (then deleted, and listed in ``rejected``)."""
         path = keys_file.with_suffix(SEGMENT_SUFFIX)
@@ -244,6 +253,7 @@ class Cache:
             shutil.rmtree(path, ignore_errors=True)
 
     def _write(self, stage: str, keys: list[str], payload, keep: int | None = None) -> None:
+        self._tag()
         folder = self.folder / stage
         folder.mkdir(parents=True, exist_ok=True)
         try:

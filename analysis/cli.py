@@ -22,12 +22,11 @@ from pathlib import Path
 
 from . import __version__
 from .corpus import CorpusError, load_corpus
+from .config import OUTPUT_PARTS, PROVENANCE_NAME
 from .outputs import DiskFull
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_UNUSABLE = EXIT_USAGE  # the input cannot be used as given: the user can act on it
-# What every run writes into its output folder: never read back as articles.
-OUTPUT_PARTS = ("tables", "figures", "html", "notebooks", "manifest.json")
 
 
 def _jobs(value: str) -> int:
@@ -254,10 +253,14 @@ def _analyze(args, cache=None):
     if cache is None:
         cache = False if args.no_cache else default_cache_dir()
     store = Cache(cache) if cache is not False else None
+    inside = _outputs_inside(folder, out, store) if folder.is_dir() else []
+    for path in inside:  # made now, so that this run and its notebooks skip them alike, from the first run on
+        if path.name != PROVENANCE_NAME:
+            path.mkdir(parents=True, exist_ok=True)
     tables = analyze(
         folder, jobs=args.jobs, cache=store if store is not None else False, method=args.method,
         actors=args.actors, frame_table=args.frames, progress=sys.stderr.isatty(),
-        exclude=_outputs_inside(folder, out, store),
+        exclude=inside,
     )
     if store is not None and store.rejected:
         path, reason = store.rejected[0]

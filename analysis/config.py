@@ -21,6 +21,15 @@ NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
 EVAL_DIR = PROJECT_DIR / "data" / "newsmtsc"
 
 MANIFEST_NAME = "articles.csv"
+# What a run writes into its output folder (``analyze`` and ``run``); the loader never reads it
+# as articles, and recognises an output folder by its provenance file.
+OUTPUT_PARTS = ("tables", "figures", "html", "notebooks", "manifest.json")
+PROVENANCE_NAME = "manifest.json"
+PACKAGE_NAME = "newsframes-analysis"
+# The cache folder carries a CACHEDIR.TAG (https://bford.info/cachedir/): backup tools skip it,
+# and so does the loader when the cache lies inside a corpus folder.
+CACHE_TAG_NAME = "CACHEDIR.TAG"
+CACHE_TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# newsframes-analysis cache: safe to delete.\n"
 OUTPUT_ENV = "ANALYSIS_OUTPUT_DIR"
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
 import re
 import stat
@@ -30,7 +31,7 @@ from .reading import Unreadable, decode_bytes, read_text
 from .text import count_words, detect_language, split_paragraphs, split_sentences
 from .cache import file_hash, open_cache
 from .cache import key as cache_key
-from .config import MANIFEST_NAME
+from .config import CACHE_TAG, CACHE_TAG_NAME, MANIFEST_NAME, OUTPUT_PARTS, PACKAGE_NAME, PROVENANCE_NAME
 
 __all__ = [
     "Corpus", "CorpusError", "load_corpus", "load_plan", "load_keys", "read_manifest", "plan_corpus",
@@ -347,11 +348,18 @@ def find_files(folder: Path, exclude=()) -> tuple[list[str], list[str], list[tup
     files, and one problem for each entry that is not read: a link to
     something outside the folder, a broken link, a linked folder (links are
     never followed out of the folder the user named), a FIFO, socket or
-    device, and each ``exclude`` folder (the run's own output or cache
-    folder inside the corpus). Hidden files and folders (``.git``,
-    ``.ipynb_checkpoints``) are skipped, and so is the manifest itself.
+    device, each ``exclude`` folder (the run's own output or cache folder
+    inside the corpus), the output of any earlier run (a folder holding the
+    package's provenance ``manifest.json``; when the corpus folder itself is
+    one, the parts a run writes there) and any cache folder (one holding a
+    CACHEDIR.TAG). Hidden files and folders
+    (``.git``, ``.ipynb_checkpoints``) are skipped, and so is the manifest
+    itself.
     """
     excluded = {Path(e).resolve() for e in exclude}
+    output_root = is_run_output(folder)
+    if output_root:
+        excluded |= {(folder / part).resolve() for part in OUTPUT_PARTS if part != PROVENANCE_NAME}
     articles, others, skipped = [], [], []
     for root, dirs, names in os.walk(folder, followlinks=False):
         base = Path(root)
@@ -364,8 +372,8 @@ def find_files(folder: Path, exclude=()) -> tuple[list[str], list[str], list[tup
             if path.is_symlink():
                 skipped.append((rel, "linked_folder", f"A link to the folder {_link_target(path)}; links to "
                                 "folders are not followed. Copy the files in instead.", False))
-            elif path.resolve() in excluded:
-                skipped.append((rel, "output_folder", "This is the output or cache folder of the run, inside the "
+            elif path.resolve() in excluded or is_run_output(path) or is_cache(path):
+                skipped.append((rel, "output_folder", "This is the output or cache folder of a run, inside the "
                                 "corpus folder; its files are not read as articles.", False))
             else:
                 keep_dirs.append(d)
@@ -375,17 +383,39 @@ def find_files(folder: Path, exclude=()) -> tuple[list[str], list[str], list[tup
                 continue
             path = base / name
             rel = path.relative_to(folder).as_posix()
-            if rel == MANIFEST_NAME:
-                continue
+            if rel == MANIFEST_NAME or (rel == PROVENANCE_NAME and (output_root or path.resolve() in excluded)):
+                continue  # the corpus's own manifest, and a run's provenance file beside it
             problem = _not_a_plain_file(path, folder)
             if path.resolve() in excluded:
-                skipped.append((rel, "output_file", "Written by the run itself (its output folder is the corpus "
-                                "folder); not read as an article.", False))
+                skipped.append((rel, "output_file", "Written by a run (its output folder is the corpus folder); "
+                                "not read as an article.", False))
             elif problem:
                 skipped.append((rel, *problem, False))
             else:
                 (articles if path.suffix.lower() in TEXT_SUFFIXES else others).append(rel)
     return sorted(articles), sorted(others), sorted(skipped)
+
+
+def is_cache(folder: Path) -> bool:
+    """Whether ``folder`` is a cache folder (it carries a CACHEDIR.TAG)."""
+    try:
+        with open(folder / CACHE_TAG_NAME, "rb") as fh:
+            return fh.read(len(CACHE_TAG.split(b"\n")[0])) == CACHE_TAG.split(b"\n")[0]
+    except OSError:
+        return False
+
+
+def is_run_output(folder: Path) -> bool:
+    """Whether ``folder`` holds the output of a run: the package's own provenance file."""
+    path = folder / PROVENANCE_NAME
+    try:
+        if not path.is_file() or path.is_symlink() or path.stat().st_size > 50_000_000:
+            return False
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(record, dict) and isinstance(record.get("package"), dict) and \
+        record["package"].get("name") == PACKAGE_NAME
 
 
 def _not_a_plain_file(path: Path, folder: Path) -> tuple[str, str] | None:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from . import __version__
 from .cache import file_hash
-from .config import DATA_DIR
+from .config import DATA_DIR, PACKAGE_NAME
+from .outputs import write_text
 
 __all__ = ["build_manifest", "write_manifest", "DEPENDENCIES"]
 
@@ -45,7 +46,7 @@ def build_manifest(corpus, parameters: dict | None = None, data_files=None) -> d
     files = data_files if data_files is not None else sorted(p for p in DATA_DIR.glob("*") if p.is_file())
     return {
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "package": {"name": "newsframes-analysis", "version": __version__},
+        "package": {"name": PACKAGE_NAME, "version": __version__},
         "python": platform.python_version(),
         "dependencies": {name: _version(name) for name in DEPENDENCIES},
         "corpus": {
@@ -65,6 +66,5 @@ def write_manifest(out_dir, corpus, parameters: dict | None = None, data_files=N
     """Write ``out_dir/manifest.json``; return its path."""
     path = Path(out_dir) / "manifest.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(build_manifest(corpus, parameters, data_files), indent=2, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
+    write_text(path, json.dumps(build_manifest(corpus, parameters, data_files), indent=2, ensure_ascii=False) + "\n")
     return path

@@ -11,10 +11,12 @@ machine-specific paths.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_DIR, SEEDS_DIR
+from .outputs import atomic_path, write_text
 
 
 class NotebookFailed(Exception):
@@ -78,10 +80,15 @@ def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None, opt
         book_parameters = {k: v for k, v in parameters.items() if k in accepted} if parameters else None
         log(f"running {book.name} …")
         try:
-            pm.execute_notebook(
-                str(book), str(target), parameters=book_parameters, cwd=str(NOTEBOOKS_DIR),
-                progress_bar=False, kernel_name="python3",
-            )
+            with atomic_path(target) as tmp:  # the executed notebook whole, or the previous one
+                try:
+                    pm.execute_notebook(
+                        str(book), str(tmp), parameters=book_parameters, cwd=str(NOTEBOOKS_DIR),
+                        progress_bar=False, kernel_name="python3",
+                    )
+                except PapermillExecutionError:
+                    os.replace(tmp, target)  # kept, with the error in it, for reading
+                    raise
         except PapermillExecutionError as err:
             raise NotebookFailed(
                 f"{book.name} failed in cell {err.exec_count} ({err.ename}: {err.evalue}); "
@@ -121,4 +128,4 @@ def _export_html(notebook: Path, html: Path) -> None:
     from nbconvert import HTMLExporter
 
     body, _ = HTMLExporter().from_notebook_node(nbformat.read(str(notebook), as_version=4))
-    html.write_text(body, encoding="utf-8")
+    write_text(html, body)

@@ -276,8 +276,26 @@ def test_an_output_folder_inside_the_corpus_is_skipped_and_said(tmp_path, capsys
     write(folder, "articles.csv", "file,outlet,date\na.txt,X,2024-03-01\n")
     code, out, _ = run_main(capsys, "analyze", folder, "--out", folder, "--no-cache")
     code, out, _ = run_main(capsys, "analyze", folder, "--out", folder, "--no-cache")
-    assert "tables: [output_folder]" in out and "manifest.json: [output_file]" in out
+    assert "tables: [output_folder]" in out and "manifest.json: [" not in out
     assert code == 0 and pd.read_parquet(folder / "tables" / "articles.parquet")["file"].tolist() == ["a.txt"]
+
+
+def test_check_skips_an_earlier_runs_output_and_a_cache_inside_the_corpus(tmp_path, capsys):
+    """Without --out, check still knows a run's output folder (its provenance file) and a cache (CACHEDIR.TAG)."""
+    folder = tmp_path / "c"
+    write(folder, "a.txt", TEXT)
+    write(folder, "articles.csv", "file,outlet\na.txt,X\n")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ANALYSIS_CACHE_DIR", str(folder / "cache"))
+        assert run_main(capsys, "run", folder, "--out", folder / "results", "--notebooks", "01")[0] == 0
+    assert (folder / "results" / "html" / "01_corpus_overview.html").exists()
+    assert (folder / "cache" / "CACHEDIR.TAG").exists()
+    code, out, _ = run_main(capsys, "check", folder)
+    assert code == 0, out
+    assert "results: [output_folder]" in out and "cache: [output_folder]" in out
+    assert ".html" not in out and "1 article(s) loaded" in out
+    executed = (folder / "results" / "notebooks" / "01_corpus_overview.ipynb").read_text(encoding="utf-8")
+    assert "output_folder" in executed and "unsupported_type" not in executed  # the notebook saw the same
 
 
 # --------------------------------------------------------------------------- outputs, cache and exit codes

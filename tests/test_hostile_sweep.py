@@ -294,12 +294,39 @@ def test_incremental_reruns_equal_full_runs_on_generated_folders(spec, data, cap
     incremental(spec, data, capsys)
 
 
+def run_folder(spec, capsys):
+    """``run --jobs 2`` (tables, then every notebook) on a generated folder."""
+    with tempfile.TemporaryDirectory(prefix="hostile-") as tmp:
+        root = Path(tmp)
+        folder, inputs = build(spec, root)
+        code, text = run_cli(capsys, "run", folder, "--out", root / "out", "--jobs", 2)
+        if code == 2:
+            assert "nothing in the folder could be analysed" in text
+            return
+        assert "5 notebook(s) executed" in text
+        assert_every_input_once(read_tables(root / "out"), inputs)
+        assert_no_live_formula(root / "out")
+        for csv_path in (root / "out" / "figures").glob("*.csv"):  # the figures' data too
+            with open(csv_path, newline="", encoding="utf-8") as fh:
+                for row in csv.reader(fh):
+                    assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in row), csv_path.name
+        assert not list(root.rglob("*.tmp*"))
+
+
+@settings(SWEEP, max_examples=min(EXAMPLES, 2))
+@given(spec=corpus_spec())
+def test_run_holds_on_generated_folders(spec, capsys):
+    run_folder(spec, capsys)
+
+
 @pytest.mark.slow
 @SLOW
 @given(spec=corpus_spec(), data=st.data())
 def test_the_larger_sweep(spec, data, capsys):
     check_folder(spec, capsys)
     incremental(spec, data, capsys)
+    if data.draw(st.integers(0, 9), label="also run") == 0:  # the notebooks on one folder in ten
+        run_folder(spec, capsys)
 
 
 def test_a_new_user_on_a_hostile_folder_then_after_deleting_what_check_reported(tmp_path):
