@@ -21,8 +21,8 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .corpus import CorpusError, load_corpus
 from .config import OUTPUT_PARTS, PROVENANCE_NAME
+from .corpus import CorpusError, load_corpus
 from .outputs import DiskFull
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -224,12 +224,11 @@ def _analyze(args, cache=None):
     ``cache``: as for ``analyze``; None for the default folder, or none with ``--no-cache``.
     """
     from .actors import load_actors
+    from .cache import Cache, default_cache_dir
     from .config import PROJECT_DIR
     from .frames import load_frames
     from .pipeline import analyze, write_tables
     from .provenance import write_manifest
-
-    from .cache import Cache, default_cache_dir
 
     folder = Path(args.folder) if args.folder else _seeds()
     out = Path(args.out) if args.out else PROJECT_DIR

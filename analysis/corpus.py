@@ -26,12 +26,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cache import file_hash, open_cache
+from .cache import key as cache_key
+from .config import (
+    CACHE_TAG,
+    CACHE_TAG_NAME,
+    MANIFEST_NAME,
+    OUTPUT_PARTS,
+    PACKAGE_NAME,
+    PROVENANCE_NAME,
+)
 from .furniture import classify_paragraphs
 from .reading import Unreadable, decode_bytes, read_text
 from .text import count_words, detect_language, split_paragraphs, split_sentences
-from .cache import file_hash, open_cache
-from .cache import key as cache_key
-from .config import CACHE_TAG, CACHE_TAG_NAME, MANIFEST_NAME, OUTPUT_PARTS, PACKAGE_NAME, PROVENANCE_NAME
 
 __all__ = [
     "Corpus", "CorpusError", "load_corpus", "load_plan", "load_keys", "read_manifest", "plan_corpus",

@@ -40,7 +40,7 @@ class DiskFull(OSError):
 
     def __str__(self) -> str:
         free = "an unknown amount" if self.free is None else _size(self.free)
-        need = f"; this file alone needs about {_size(self.needed)}" if self.needed else ""
+        need = f"; this file alone needs up to about {_size(self.needed)}" if self.needed else ""
         return (f"the disk is full: {self.path} could not be written ({free} free on that disk{need}). "
                 "Free some space and run the command again; nothing half-written was left behind.")
 

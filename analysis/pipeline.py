@@ -35,7 +35,6 @@ import pandas as pd
 from . import __version__, frames, naming, targets, terms
 from .actors import find_mentions, load_actors
 from .cache import KEY_COLUMN, Cache, default_cache_dir, file_hash, open_cache
-from .outputs import atomic_path, neutralize_formulas
 from .cache import key as cache_key
 from .corpus import (
     LOADER_VERSION,
@@ -45,6 +44,7 @@ from .corpus import (
     parallel_map,
     plan_corpus,
 )
+from .outputs import atomic_path, neutralize_formulas
 from .quotes import find_quotes
 from .stance import find_stance, summarize_stance
 from .stats import DEFAULT_MIN_N
@@ -589,9 +589,10 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir) -> list[Path]:
         for col in table.columns:
             if table[col].dtype == object:
                 table[col] = table[col].map(lambda v: v if v is None or isinstance(v, str) else str(v))
-        with atomic_path(folder / f"{name}.parquet") as tmp:
+        size = int(table.memory_usage(deep=True).sum())  # about what each file takes, for a full-disk message
+        with atomic_path(folder / f"{name}.parquet", needed=size) as tmp:
             table.to_parquet(tmp, index=False)
-        with atomic_path(folder / f"{name}.csv") as tmp:
+        with atomic_path(folder / f"{name}.csv", needed=size) as tmp:
             _write_csv(neutralize_formulas(table), tmp)
         written.append(folder / f"{name}.parquet")
     return written
