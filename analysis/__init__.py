@@ -3,27 +3,27 @@
 The public API, in the order of the data flow:
 
 - ``load_corpus(folder) -> Corpus``: articles, paragraphs, sentences and problems.
-- ``load_actors``, ``find_mentions``: who is mentioned where (``analysis.actors``).
-- ``find_quotes``: direct quotations, their speakers and verbs (``analysis.quotes``).
-- ``mention_tone``, ``summarize_tone``: tone toward each actor (``analysis.tone``).
-- ``find_stance``: who supports or opposes whom (``analysis.stance``).
-- ``term_table``, ``keyness``: what each outlet talks about, and what sets it apart (``analysis.terms``).
-- ``frame_hits``, ``frame_shares``: which frames carry each outlet's story (``analysis.frames``).
-- ``naming_table``: alternative names per outlet (``analysis.naming``).
-- ``analyze``: all of the above in one cached pass (``analysis.pipeline``).
+- ``load_actors``, ``find_mentions``: who is mentioned where (``analysis.measure.actors``).
+- ``find_quotes``: direct quotations, their speakers and verbs (``analysis.measure.quotes``).
+- ``mention_tone``, ``summarize_tone``: tone toward each actor (``analysis.measure.tone``).
+- ``find_stance``: who supports or opposes whom (``analysis.measure.stance``).
+- ``term_table``, ``keyness``: what each outlet talks about, and what sets it apart (``analysis.count.terms``).
+- ``frame_hits``, ``frame_shares``: which frames carry each outlet's story (``analysis.count.frames``).
+- ``naming_table``: alternative names per outlet (``analysis.count.naming``).
+- ``analyze``: all of the above in one cached pass (``analysis.run.pipeline``).
 """
 
-__version__ = "0.1.0"
+from analysis.config import VERSION as __version__  # noqa: E402  (from the package metadata)
 
-from .corpus import Corpus, CorpusError, load_corpus  # noqa: E402
-from .actors import count_mentions, find_mentions, kwic, load_actors, roll_up  # noqa: E402
-from .quotes import find_quotes, quoted_speakers  # noqa: E402
-from .tone import compare_lexicons, mention_tone, score_sentences, summarize_tone  # noqa: E402
-from .stance import cue_table, find_stance, summarize_stance  # noqa: E402
-from .terms import context_keyness, keyness, term_table, top_terms  # noqa: E402
-from .frames import frame_hits, frame_shares, load_frames  # noqa: E402
-from .naming import naming_table  # noqa: E402
-from .pipeline import analyze  # noqa: E402
+from analysis.load.corpus import Corpus, CorpusError, load_corpus  # noqa: E402
+from analysis.measure.actors import count_mentions, find_mentions, kwic, load_actors, roll_up  # noqa: E402
+from analysis.measure.quotes import find_quotes, quoted_speakers  # noqa: E402
+from analysis.measure.tone import compare_lexicons, mention_tone, score_sentences, summarize_tone  # noqa: E402
+from analysis.measure.stance import cue_table, find_stance, summarize_stance  # noqa: E402
+from analysis.count.terms import context_keyness, keyness, term_table, top_terms  # noqa: E402
+from analysis.count.frames import frame_hits, frame_shares, load_frames  # noqa: E402
+from analysis.count.naming import naming_table  # noqa: E402
+from analysis.run.pipeline import analyze  # noqa: E402
 
 __all__ = [
     "Corpus", "CorpusError", "load_corpus",

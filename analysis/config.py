@@ -10,11 +10,13 @@ uses it so that running the notebooks never rewrites the committed figures).
 from __future__ import annotations
 
 import os
+from importlib import metadata
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
-DATA_DIR = PACKAGE_DIR / "data"
+DATA_DIR = PACKAGE_DIR / "data"  # the dictionaries an analyst may edit: actors, frames, naming, stopwords
+MODELS_DATA_DIR = PACKAGE_DIR / "models" / "data"  # the shipped model weights
 SEEDS_DIR = PROJECT_DIR / "seeds"
 FIGURES_DIR = PROJECT_DIR / "figures"
 NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
@@ -26,6 +28,10 @@ MANIFEST_NAME = "articles.csv"
 OUTPUT_PARTS = ("tables", "figures", "html", "notebooks", "manifest.json")
 PROVENANCE_NAME = "manifest.json"
 PACKAGE_NAME = "newsframes-analysis"
+try:  # the one place the version is written is pyproject.toml; this reads it from the installed metadata
+    VERSION = metadata.version(PACKAGE_NAME)
+except metadata.PackageNotFoundError:  # a source tree that was never installed
+    VERSION = "0+unknown"
 # The cache folder carries a CACHEDIR.TAG (https://bford.info/cachedir/): backup tools skip it,
 # and so does the loader when the cache lies inside a corpus folder.
 CACHE_TAG_NAME = "CACHEDIR.TAG"

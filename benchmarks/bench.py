@@ -6,7 +6,7 @@
     python benchmarks/bench.py --sizes 200 --run     # also the whole `run` (notebooks), cold and after one new article
 
 Builds deterministic corpora from seeds/ (paragraphs reshuffled across
-articles, every sentence tagged so none repeats; see analysis.synthetic), times each stage in one process, the whole
+articles, every sentence tagged so none repeats; see analysis.run.synthetic), times each stage in one process, the whole
 ``analyze`` (no cache) with 1 and 2 worker processes in a fresh process each
 (with its peak memory), a rerun after adding one article (warm cache), and
 the floor: TextBlob plus VADER on the same body sentences with nothing else.
@@ -25,22 +25,22 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis import frames, terms
-from analysis.actors import find_mentions, load_actors
+from analysis.count import frames, terms
+from analysis.measure.actors import find_mentions, load_actors
 from analysis.config import SEEDS_DIR
-from analysis.corpus import load_corpus
-from analysis.quotes import find_quotes
-from analysis.stance import find_stance
-from analysis.synthetic import make_synthetic_corpus
-from analysis.text import split_sentences
-from analysis.tone import mention_tone
+from analysis.load.corpus import load_corpus
+from analysis.measure.quotes import find_quotes
+from analysis.measure.stance import find_stance
+from analysis.run.synthetic import make_synthetic_corpus
+from analysis.load.text import split_sentences
+from analysis.measure.tone import mention_tone
 
 # Peak memory from VmHWM, the high-water mark of this process's own memory. Not
 # ru_maxrss: on Linux a child starts with its parent's, so every child of this
 # script (which holds a whole corpus for the stage table) reported the script's peak.
 CHILD = """
 import json, resource, sys, time
-from analysis.pipeline import analyze
+from analysis.run.pipeline import analyze
 
 def peak_mb():
     try:

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_splitters.py [--articles 1000]
 
-Builds a deterministic synthetic corpus from seeds/ (see analysis.synthetic),
+Builds a deterministic synthetic corpus from seeds/ (see analysis.run.synthetic),
 splits every body paragraph with each installed splitter, and prints words/s
 and how many of the hand-written hard cases each gets right.
 """
@@ -13,8 +13,8 @@ import time
 
 from analysis import load_corpus
 from analysis.config import SEEDS_DIR
-from analysis.synthetic import make_synthetic_corpus
-from analysis.text import count_words
+from analysis.run.synthetic import make_synthetic_corpus
+from analysis.load.text import count_words
 
 HARD = [
     ("U.S. President Donald Trump met Dr. Emily Carter on Aug. 18 in Washington. They talked.", 2),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from analysis.targets import METHODS, evaluate_targets
+from analysis.models.targets import METHODS, evaluate_targets
 
 DEV_FILES = ("rw_dev.jsonl", "mt_dev.jsonl")
 

@@ -11,7 +11,7 @@
 #
 #   sh benchmarks/train_transformer.sh [EPOCHS] [THREADS]
 #
-# EPOCHS defaults to the recipe's (analysis.transformer.DEFAULT_EPOCHS), THREADS
+# EPOCHS defaults to the recipe's (analysis.models.transformer.DEFAULT_EPOCHS), THREADS
 # to 1: on a machine whose cores are busy with other jobs, 1 thread trained
 # twice as fast as 2 here (no waiting at thread barriers). Same seed, settings
 # and thread count give byte-identical weights.
@@ -32,7 +32,7 @@ try:
         fh.write("19")
 except OSError:
     pass
-from analysis.transformer import train_cli
+from analysis.models.transformer import train_cli
 epochs = int(sys.argv[1]) if sys.argv[1] else None
 sys.exit(train_cli("data/newsmtsc/train.jsonl", None, epochs, None, threads=int(sys.argv[2])))
 ' "${1:-}" "${2:-1}" &

@@ -1,10 +1,10 @@
-"""Tests for analysis/actors.py: the registry and actor mentions."""
+"""Tests for analysis/measure/actors.py: the registry and actor mentions."""
 
 import pandas as pd
 import pytest
 from helpers import corpus_of
 
-from analysis.actors import count_mentions, find_mentions, kwic, load_actors, roll_up
+from analysis.measure.actors import count_mentions, find_mentions, kwic, load_actors, roll_up
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,7 @@ def test_fast_matcher_finds_what_the_plain_pattern_finds(seeds):
     # "(?<!\w)(?:form|...)(?!\w)" over the same forms, longest first, does.
     import re
 
-    from analysis.actors import NOT_ACTORS, _form_pattern, _registry, alias_table
+    from analysis.measure.actors import NOT_ACTORS, _form_pattern, _registry, alias_table
 
     registry, matcher = _registry()
     forms = sorted(set(alias_table(registry)["alias"]) | set(NOT_ACTORS), key=len, reverse=True)

@@ -6,8 +6,8 @@ import struct
 import pandas as pd
 import pytest
 
-from analysis import cache as cache_module
-from analysis.cache import KEY_COLUMN, Cache
+from analysis.run import cache as cache_module
+from analysis.run.cache import KEY_COLUMN, Cache
 
 
 def test_objects_round_trip_and_count_hits_and_misses(tmp_path):
@@ -93,7 +93,7 @@ def test_a_planted_pickle_is_never_loaded(tmp_path):
 
 
 def test_a_segment_naming_a_type_outside_the_allowed_records_is_refused(tmp_path):
-    from analysis import datafile
+    from analysis.run import datafile
 
     data = datafile.dumps({"a": 1})  # a valid file, then a forged one naming os.system
     forged_tree = b'{"tree": {"$record": "os.system", "args": ["true"]}, "blobs": []}'

@@ -3,8 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from analysis.targets import LEXICON_THRESHOLDS
-from analysis.tone import compare_methods, confident_disagreements, method_agreement
+from analysis.models.targets import LEXICON_THRESHOLDS
+from analysis.measure.tone import compare_methods, confident_disagreements, method_agreement
 
 
 def _tone(rows):

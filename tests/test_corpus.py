@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis import CorpusError, load_corpus
-from analysis.corpus import read_manifest
+from analysis.load.corpus import read_manifest
 
 
 # --------------------------------------------------------------------------- the seeds

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.config import SEEDS_DIR
-from analysis.pipeline import PER_ARTICLE, analyze
+from analysis.run.pipeline import PER_ARTICLE, analyze
 
 distributed = pytest.importorskip("distributed")
 
@@ -27,7 +27,7 @@ def folder(tmp_path_factory):
 
 
 def test_dask_tables_equal_pandas_tables(folder, tmp_path):
-    from analysis.dask_engine import analyze_dask, read_table
+    from analysis.run.dask_engine import analyze_dask, read_table
 
     expected = analyze(folder, cache=False, method=METHOD)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,

@@ -3,7 +3,7 @@
 import pytest
 
 from analysis import find_mentions
-from analysis.explore import highlight, mention_browser, mention_sentences, term_browser, term_sentences
+from analysis.show.explore import highlight, mention_browser, mention_sentences, term_browser, term_sentences
 
 
 @pytest.fixture(scope="module")

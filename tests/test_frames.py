@@ -1,10 +1,10 @@
-"""Tests for analysis/frames.py: the frame dictionary, hits per paragraph, shares with intervals."""
+"""Tests for analysis/count/frames.py: the frame dictionary, hits per paragraph, shares with intervals."""
 
 import pandas as pd
 import pytest
 
-from analysis import frames
-from analysis.stats import bootstrap_ci
+from analysis.count import frames
+from analysis.count.stats import bootstrap_ci
 
 TOY_FRAMES = pd.DataFrame({
     "frame": ["conflict", "economic"],

@@ -1,6 +1,6 @@
 """Page furniture is marked by rules an analyst can read; body text stays body."""
 
-from analysis.furniture import classify_paragraphs
+from analysis.load.furniture import classify_paragraphs
 
 BODY = "Russia and Ukraine held talks in Istanbul on Monday, the first in months, officials said."
 

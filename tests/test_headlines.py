@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from analysis import headlines
+from analysis.show import headlines
 
 
 def tone(rows):

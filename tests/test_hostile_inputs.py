@@ -14,9 +14,10 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from analysis import cli, load_corpus
-from analysis.corpus import parse_date
-from analysis.pipeline import analyze, write_tables
+from analysis import load_corpus
+from analysis.run import cli
+from analysis.load.corpus import parse_date
+from analysis.run.pipeline import analyze, write_tables
 
 TEXT = "Putin met Trump in Alaska on Friday. Zelenskyy was not there, officials said.\n"
 
@@ -54,7 +55,7 @@ def test_jobs_2_with_an_empty_file_reports_it_and_finishes(tmp_path, capsys):
 
 
 def test_a_loader_failure_in_a_worker_is_that_files_problem_not_the_pools(tmp_path, monkeypatch):
-    from analysis import corpus as corpus_module
+    from analysis.load import corpus as corpus_module
 
     real = corpus_module._load_article
 
@@ -172,7 +173,7 @@ def test_invisible_characters_inside_names_do_not_hide_mentions(tmp_path):
 
 
 def test_persian_zero_width_non_joiner_is_kept(tmp_path):
-    from analysis.reading import normalize
+    from analysis.load.reading import normalize
 
     persian = "می\u200cخواهم"
     assert normalize(persian) == persian
@@ -322,7 +323,7 @@ def test_figure_data_csv_is_neutralised_too(tmp_path):
     import matplotlib
 
     matplotlib.use("Agg")
-    from analysis import plots
+    from analysis.show import plots
 
     data = pd.DataFrame({"outlet": ["=1+1", "Money$ $Talk$", "A_b^c"], "n": [3, 1, 2]})
     with matplotlib.rc_context():  # the house style, for this test only
@@ -416,7 +417,7 @@ def test_unknown_method_and_bad_jobs_are_usage_errors(tmp_path, capsys):
 
 
 def test_an_internal_error_is_one_line_and_a_saved_traceback(tmp_path, capsys, monkeypatch):
-    from analysis import pipeline
+    from analysis.run import pipeline
 
     def broken(*args, **kwargs):
         raise KeyError("a bug")

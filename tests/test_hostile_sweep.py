@@ -38,9 +38,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import cli
+from analysis.run import cli
 from analysis.outputs import FORMULA_START
-from analysis.pipeline import analyze
+from analysis.run.pipeline import analyze
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "6"))
 SWEEP = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,

@@ -1,10 +1,10 @@
-"""Tests for analysis/naming.py: alternative names per outlet and scare quotes."""
+"""Tests for analysis/count/naming.py: alternative names per outlet and scare quotes."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import naming
+from analysis.count import naming
 
 
 def paragraphs(texts, outlets):

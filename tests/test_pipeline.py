@@ -5,11 +5,11 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis import terms
-from analysis.actors import ACTORS_PATH
-from analysis.cache import Cache
+from analysis.count import terms
+from analysis.measure.actors import ACTORS_PATH
+from analysis.run.cache import Cache
 from analysis.config import SEEDS_DIR
-from analysis.pipeline import PER_ARTICLE, analyze, write_tables
+from analysis.run.pipeline import PER_ARTICLE, analyze, write_tables
 
 METHOD = "window"  # the fastest target method; the cache logic does not depend on it
 
@@ -82,7 +82,7 @@ def test_second_run_reuses_the_cache_and_gives_the_same_tables(folder, tmp_path)
 
 
 def test_the_snapshot_is_not_used_when_unreadable_or_after_the_package_changes(folder, tmp_path, monkeypatch):
-    from analysis import pipeline
+    from analysis.run import pipeline
 
     first = analyze(folder, cache=Cache(tmp_path / "cache"), method=METHOD)
     [entry] = (tmp_path / "cache" / "snapshot").iterdir()
@@ -173,8 +173,8 @@ def test_without_aggregates_tone_by_article_is_still_returned(folder):
 
 
 def test_outlet_terms_and_keyness_are_cut_from_the_aggregates_unchanged(folder):
-    from analysis.actors import load_actors
-    from analysis.pipeline import outlet_keyness, outlet_terms
+    from analysis.measure.actors import load_actors
+    from analysis.run.pipeline import outlet_keyness, outlet_terms
 
     tables = analyze(folder, cache=False, method=METHOD)
     bare = analyze(folder, cache=False, method=METHOD, aggregates=False)  # no term tables: counted from the text
@@ -194,7 +194,7 @@ def test_outlet_terms_and_keyness_are_cut_from_the_aggregates_unchanged(folder):
 
 
 def test_sums_over_articles_are_added_to_when_the_corpus_grows_and_redone_when_it_shrinks(folder, tmp_path, monkeypatch):
-    from analysis import pipeline
+    from analysis.run import pipeline
 
     counted = []  # articles whose terms each call of count_terms reads
     count_terms = pipeline.terms.count_terms
@@ -235,7 +235,7 @@ def test_sums_over_articles_are_added_to_when_the_corpus_grows_and_redone_when_i
 
 
 def test_terms_counted_in_parts_sum_to_the_same_table(folder, monkeypatch):
-    from analysis import pipeline
+    from analysis.run import pipeline
 
     whole = analyze(folder, cache=False, method=METHOD)
     parts = []
@@ -249,7 +249,8 @@ def test_terms_counted_in_parts_sum_to_the_same_table(folder, monkeypatch):
 
 
 def test_retrained_transformer_weights_change_the_keys_of_what_they_scored(tmp_path, monkeypatch):
-    from analysis import pipeline, transformer
+    from analysis.run import pipeline
+    from analysis.models import transformer
 
     monkeypatch.setattr(transformer, "MODEL_DIR", tmp_path / "transformer")
     none = pipeline._model_hash("transformer")
@@ -273,7 +274,7 @@ def test_a_folder_from_one_outlet_is_analysed_with_no_keyness_to_show(folder):
 
 
 def test_terms_by_article_is_the_per_article_term_table_without_a_second_pass(folder):
-    from analysis import pipeline
+    from analysis.run import pipeline
 
     tables = analyze(folder, cache=False, method=METHOD)
     phrases = terms.actor_phrases(pipeline.load_actors(None))

@@ -1,9 +1,9 @@
-"""Tests for analysis/stance.py: holder -> target edges from cue verbs."""
+"""Tests for analysis/measure/stance.py: holder -> target edges from cue verbs."""
 
 from helpers import corpus_of
 
-from analysis.actors import find_mentions
-from analysis.stance import cue_table, find_stance, summarize_stance
+from analysis.measure.actors import find_mentions
+from analysis.measure.stance import cue_table, find_stance, summarize_stance
 
 
 def edges_of(tmp_path, *paragraphs, cues=None):
@@ -51,7 +51,7 @@ def test_seed_edges(seeds):
 def test_cue_search_finds_what_the_full_regex_finds(seeds):
     # find_stance tries the cue regex only at words that can start a cue; that
     # must give exactly the matches of running it everywhere.
-    from analysis.stance import _cue_matches, _cue_regex
+    from analysis.measure.stance import _cue_matches, _cue_regex
 
     regex, _, first_words = _cue_regex(cue_table())
     assert first_words is not None

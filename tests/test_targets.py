@@ -1,4 +1,4 @@
-"""Tests for analysis.targets: target contexts, masking, methods, shipped model, CLI."""
+"""Tests for analysis.models.targets: target contexts, masking, methods, shipped model, CLI."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import targets as T
+from analysis.models import targets as T
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "newsmtsc"
@@ -207,7 +207,7 @@ def test_cli_malformed_file_exits_2_without_traceback(tmp_path, content):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(content, encoding="utf-8")
     code = (
-        "import sys; from analysis.targets import evaluate_targets_cli as f;"
+        "import sys; from analysis.models.targets import evaluate_targets_cli as f;"
         f"sys.exit(f({str(bad)!r}, 'vader'))"
     )
     proc = subprocess.run(
@@ -367,7 +367,7 @@ def test_validation_table_and_line_match_evaluate_targets():
 
 
 def test_validation_is_cached_by_method_model_and_dev_files(tmp_path):
-    from analysis.cache import Cache
+    from analysis.run.cache import Cache
 
     first = Cache(tmp_path)
     table = T.validation("vader", cache=first)

@@ -1,4 +1,4 @@
-"""Tests for analysis/terms.py: tokenizer, term tables, keyness (Fightin' Words), actor context."""
+"""Tests for analysis/count/terms.py: tokenizer, term tables, keyness (Fightin' Words), actor context."""
 
 import math
 import re
@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import terms
-from analysis.terms import Tokenizer, keyness, keyness_from_counts, term_table, tokenize
+from analysis.count import terms
+from analysis.count.terms import Tokenizer, keyness, keyness_from_counts, term_table, tokenize
 
 
 def paragraphs(rows):
@@ -271,7 +271,7 @@ def by_text_counts(texts, tokenizer):
 @pytest.mark.parametrize("ngram_range", [(1, 1), (1, 3), (2, 3)])
 @pytest.mark.parametrize("phrases", [None, "actors", {"North Korea": "north korea", "Kim": "kim", "US": "u.s."}])
 def test_one_pass_counting_matches_the_tokenizer_text_by_text(ngram_range, phrases, block, monkeypatch):
-    from analysis.actors import load_actors
+    from analysis.measure.actors import load_actors
 
     if block is not None:
         monkeypatch.setattr(terms, "_SCAN_BLOCK", block)
@@ -306,7 +306,7 @@ def test_case_variants_are_what_ignorecase_matches():
 
 
 def test_keyness_from_a_term_table_equals_keyness_on_the_text(seeds):
-    from analysis.actors import load_actors
+    from analysis.measure.actors import load_actors
 
     body = seeds.body()
     phrases = terms.actor_phrases(load_actors())
@@ -330,7 +330,7 @@ def test_a_narrower_term_table_is_cut_from_a_wider_one(seeds):
 
 
 def test_counts_of_two_article_sets_merge_into_the_counts_of_both(seeds):
-    from analysis.actors import load_actors
+    from analysis.measure.actors import load_actors
 
     body = seeds.body()
     body = body.assign(desk=np.where(body["article_id"].isin(sorted(body["article_id"].unique())[:2]), "A", "B"))
@@ -355,7 +355,7 @@ def test_tfidf_is_scikit_learns_to_the_last_bit():
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    from analysis.terms import _tfidf
+    from analysis.count.terms import _tfidf
 
     rng = np.random.default_rng(7)
     for trial in range(60):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from analysis.reading import Unreadable, decode_bytes, strip_html
-from analysis.text import count_words, detect_language, split_paragraphs, split_sentences
+from analysis.load.reading import Unreadable, decode_bytes, strip_html
+from analysis.load.text import count_words, detect_language, split_paragraphs, split_sentences
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,11 @@
-"""Tests for analysis/tone.py: tone of each mention and its aggregates."""
+"""Tests for analysis/measure/tone.py: tone of each mention and its aggregates."""
 
 import pandas as pd
 import pytest
 from helpers import corpus_of
 
-from analysis.actors import find_mentions
-from analysis.tone import compare_lexicons, lexicon_scores, mention_tone, summarize_tone
+from analysis.measure.actors import find_mentions
+from analysis.measure.tone import compare_lexicons, lexicon_scores, mention_tone, summarize_tone
 
 # The lexicon methods need no trained model, so these tests run without one.
 METHOD = "window"
@@ -91,7 +91,7 @@ def test_inputs_are_not_mutated(seeds):
     pd.testing.assert_frame_equal(mentions, before)
 
 
-@pytest.mark.skipif(not __import__("analysis.targets", fromlist=["MODEL_PATH"]).MODEL_PATH.exists(),
+@pytest.mark.skipif(not __import__("analysis.models.targets", fromlist=["MODEL_PATH"]).MODEL_PATH.exists(),
                     reason="target model file not built yet")
 def test_model_method_gives_probabilities(seeds):
     t = tone_of(seeds, method="model")
@@ -100,7 +100,7 @@ def test_model_method_gives_probabilities(seeds):
     assert t["target_score"].between(-1, 1).all()
 
 
-@pytest.mark.skipif(not __import__("analysis.targets", fromlist=["MODEL_PATH"]).MODEL_PATH.exists(),
+@pytest.mark.skipif(not __import__("analysis.models.targets", fromlist=["MODEL_PATH"]).MODEL_PATH.exists(),
                     reason="target model file not built yet")
 def test_a_repeated_sentence_scores_as_it_does_alone(tmp_path):
     # Distinct texts and targets are scored once and shared: the rows of a
@@ -125,7 +125,7 @@ def test_the_textblob_scorer_loads_without_nltk_and_scores_as_textblob_does():
 
     code = """
 import sys
-from analysis import targets
+from analysis.models import targets
 score = targets._pattern()
 assert "nltk" not in sys.modules and "textblob" not in sys.modules, "NLTK was imported"
 texts = ["A wonderful, brave decision.", "This is not good at all!", "Terribly sad news.", ""]

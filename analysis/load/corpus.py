@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .cache import file_hash, open_cache
-from .cache import key as cache_key
-from .config import (
+from analysis.run.cache import file_hash, open_cache
+from analysis.run.cache import key as cache_key
+from analysis.config import (
     CACHE_TAG,
     CACHE_TAG_NAME,
     MANIFEST_NAME,
@@ -36,9 +36,9 @@ from .config import (
     PACKAGE_NAME,
     PROVENANCE_NAME,
 )
-from .furniture import classify_paragraphs
-from .reading import Unreadable, decode_bytes, read_text
-from .text import count_words, detect_language, split_paragraphs, split_sentences
+from analysis.load.furniture import classify_paragraphs
+from analysis.load.reading import Unreadable, decode_bytes, read_text
+from analysis.load.text import count_words, detect_language, split_paragraphs, split_sentences
 
 __all__ = [
     "Corpus", "CorpusError", "load_corpus", "load_plan", "load_keys", "read_manifest", "plan_corpus",
@@ -553,7 +553,7 @@ def load_corpus(folder, jobs: int = 1, cache=None) -> Corpus:
 
     ``jobs`` > 1 reads and splits the files in that many worker processes;
     the result is the same as with one. With a ``cache`` (True for the
-    default folder, a folder, or a ``Cache``; see ``analysis.cache``), a file
+    default folder, a folder, or a ``Cache``; see ``analysis.run.cache``), a file
     whose bytes, name and manifest row are unchanged since an earlier run is
     not read again.
 

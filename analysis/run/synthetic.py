@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import load_corpus
-from .text import split_sentences
+from analysis.load.corpus import load_corpus
+from analysis.load.text import split_sentences
 
 __all__ = ["make_synthetic_corpus"]
 

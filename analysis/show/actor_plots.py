@@ -1,8 +1,8 @@
 """Figures for notebook 02: actor counts, tone, lexicon agreement, stance, quoted speakers.
 
-Every function takes a tidy table from ``analysis.actors``, ``analysis.tone``,
-``analysis.stance`` or ``analysis.quotes`` and returns a matplotlib Figure;
-none computes a score or writes a file (``analysis.plots.save_figure`` does).
+Every function takes a tidy table from ``analysis.measure.actors``, ``analysis.measure.tone``,
+``analysis.measure.stance`` or ``analysis.measure.quotes`` and returns a matplotlib Figure;
+none computes a score or writes a file (``analysis.show.plots.save_figure`` does).
 Small cells (``small_n``) are drawn hatched and pale: visible, not hidden.
 """
 
@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .plots import MAX_BARS, PALETTE, outlet_colors
+from analysis.show.plots import MAX_BARS, PALETTE, outlet_colors
 
 __all__ = ["count_heatmap", "lexicon_scatter", "quoted_bars", "stance_heatmap", "tone_heatmap"]
 

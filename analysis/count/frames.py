@@ -37,9 +37,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import DATA_DIR
-from .stats import DEFAULT_BOOTSTRAP, DEFAULT_MIN_N, summarize
-from .terms import DEFAULT_KINDS, select_text
+from analysis.config import DATA_DIR
+from analysis.count.stats import DEFAULT_BOOTSTRAP, DEFAULT_MIN_N, summarize
+from analysis.count.terms import DEFAULT_KINDS, select_text
 
 __all__ = [
     "FRAMES_PATH",
@@ -304,7 +304,7 @@ def frame_shares(
     anything, too narrow; with one article per outlet it describes that
     article, not the outlet.
 
-    With ``mentions`` (``analysis.actors.find_mentions`` output), shares are
+    With ``mentions`` (``analysis.measure.actors.find_mentions`` output), shares are
     per actor context: each paragraph counts once for every actor it mentions
     (and, with ``include_children``, for the ``parent`` of each such actor),
     and the result gains an ``actor`` column before the ``by`` columns.

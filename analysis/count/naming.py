@@ -39,8 +39,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .config import DATA_DIR
-from .terms import DEFAULT_KINDS, _case_variants, select_text
+from analysis.config import DATA_DIR
+from analysis.count.terms import DEFAULT_KINDS, _case_variants, select_text
 
 __all__ = [
     "NAMING_PATH",

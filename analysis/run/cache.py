@@ -9,7 +9,7 @@ cache; nothing needs to be invalidated by hand.
 Entries are stored in *segments*: one run writes the articles it computed as
 one file, ``folder/<stage>/<segment>.seg``, next to ``<segment>.keys`` (the
 article keys it holds, one per line). A segment is a data-only file
-(``analysis.datafile``: JSON, Arrow and NumPy arrays under a SHA-256), never
+(``analysis.run.datafile``: JSON, Arrow and NumPy arrays under a SHA-256), never
 a pickle: reading the cache runs no code that a file in it names, and an
 entry that is corrupt, cut short or foreign is refused, listed in
 ``Cache.rejected``, deleted and computed again. A rerun reads the small key lists,
@@ -39,9 +39,9 @@ from pathlib import Path
 import pandas as pd
 from pyarrow import ArrowException
 
-from . import datafile
-from .config import CACHE_TAG, CACHE_TAG_NAME
-from .outputs import write_bytes
+from analysis.run import datafile
+from analysis.config import CACHE_TAG, CACHE_TAG_NAME
+from analysis.outputs import write_bytes
 
 __all__ = ["Cache", "key", "file_hash", "default_cache_dir", "open_cache", "KEY_COLUMN", "MAX_SEGMENTS", "CACHE_ENV"]
 

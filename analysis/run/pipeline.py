@@ -17,7 +17,7 @@ plus the new article's, bootstrap intervals of the cells it changes; see
 exactly the tables that read it, so nothing stale is ever reused. Articles
 are annotated in chunks (one call per chunk costs far less than one per
 article), and the cache stores each run's new articles as one segment
-(``analysis.cache``). Every table of a call is also kept whole, as Arrow
+(``analysis.run.cache``). Every table of a call is also kept whole, as Arrow
 files under one key for the corpus files, the inputs and the package's code
 (the newest ``SNAPSHOTS_KEPT``): the notebooks after ``run`` read them at
 once instead of assembling the corpus and the per-article tables again.
@@ -32,11 +32,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__, frames, naming, targets, terms
-from .actors import find_mentions, load_actors
-from .cache import KEY_COLUMN, Cache, default_cache_dir, file_hash, open_cache
-from .cache import key as cache_key
-from .corpus import (
+from analysis.config import PACKAGE_DIR
+from analysis.config import VERSION as __version__
+from analysis.count import frames, naming, terms
+from analysis.models import targets
+from analysis.measure.actors import find_mentions, load_actors
+from analysis.run.cache import KEY_COLUMN, Cache, default_cache_dir, file_hash, open_cache
+from analysis.run.cache import key as cache_key
+from analysis.load.corpus import (
     LOADER_VERSION,
     Corpus,
     load_keys,
@@ -44,11 +47,11 @@ from .corpus import (
     parallel_map,
     plan_corpus,
 )
-from .outputs import atomic_path, neutralize_formulas
-from .quotes import find_quotes
-from .stance import find_stance, summarize_stance
-from .stats import DEFAULT_MIN_N
-from .tone import mention_tone, summarize_tone
+from analysis.outputs import atomic_path, neutralize_formulas
+from analysis.measure.quotes import find_quotes
+from analysis.measure.stance import find_stance, summarize_stance
+from analysis.count.stats import DEFAULT_MIN_N
+from analysis.measure.tone import mention_tone, summarize_tone
 
 __all__ = ["analyze", "outlet_terms", "article_terms", "outlet_keyness", "write_tables", "default_cache_dir", "ANNOTATE_VERSION", "PER_ARTICLE"]
 
@@ -390,7 +393,7 @@ def _model_hash(method: str) -> str | None:
     if method == "model":
         return file_hash(targets.MODEL_PATH)
     if method == "transformer":  # trained locally into models/transformer/, outside the package
-        from .transformer import MODEL_DIR
+        from analysis.models.transformer import MODEL_DIR
 
         files = sorted(p for p in MODEL_DIR.glob("*") if p.is_file()) if MODEL_DIR.is_dir() else []
         return cache_key([(p.name, file_hash(p)) for p in files])
@@ -400,7 +403,7 @@ def _model_hash(method: str) -> str | None:
 @lru_cache(maxsize=1)
 def _package_hash() -> str:
     """sha256 over the package's source and data files (computed once per process)."""
-    root = Path(__file__).parent
+    root = PACKAGE_DIR
     files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     return cache_key([(str(p.relative_to(root)), file_hash(p)) for p in files])
 

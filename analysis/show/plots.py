@@ -16,7 +16,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .outputs import atomic_path, neutralize_formulas
+from analysis.outputs import atomic_path, neutralize_formulas
 
 __all__ = [
     "STYLE",

@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_DIR, SEEDS_DIR
-from .outputs import atomic_path, write_text
+from analysis.config import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_DIR, SEEDS_DIR
+from analysis.outputs import atomic_path, write_text
 
 
 class NotebookFailed(Exception):

@@ -29,8 +29,8 @@ from operator import itemgetter
 
 import pandas as pd
 
-from .actors import _as_list, _with_dtypes
-from .stats import summarize
+from analysis.measure.actors import _as_list, _with_dtypes
+from analysis.count.stats import summarize
 
 __all__ = [
     "HOLDER_WORDS",
@@ -176,7 +176,7 @@ def _words(text: str) -> int:
 def find_stance(corpus, mentions: pd.DataFrame, cues=None) -> pd.DataFrame:
     """Stance edges reported in the body sentences of ``corpus``.
 
-    ``mentions`` from ``analysis.actors.find_mentions`` (edges only link
+    ``mentions`` from ``analysis.measure.actors.find_mentions`` (edges only link
     actors found there); ``cues`` extends the cue lists (see ``cue_table``).
 
     Returns one row per edge (``STANCE_COLUMNS``): ``holder`` and ``target``

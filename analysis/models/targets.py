@@ -22,7 +22,7 @@ Four methods (``METHODS``) share one interface, :func:`score_targets`:
     around the mention: no analyser runs on parts of the sentence. Logistic
     regression plus a weighted naive Bayes, merged into one linear model.
     The shipped weights live in
-    ``analysis/data/target_model.npz`` as plain arrays (no pickled estimator),
+    ``analysis/models/data/target_model.npz`` as plain arrays (no pickled estimator),
     so they load offline under any scikit-learn version; prediction is a
     sparse dot product in numpy/scipy.
 
@@ -50,6 +50,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from analysis.config import MODELS_DATA_DIR
+
 __all__ = [
     "DEFAULT_METHOD",
     "METHODS",
@@ -67,7 +69,7 @@ __all__ = [
 
 METHODS = ("textblob", "vader", "window", "model")
 DEFAULT_METHOD = "model"
-MODEL_PATH = Path(__file__).resolve().parent / "data" / "target_model.npz"
+MODEL_PATH = MODELS_DATA_DIR / "target_model.npz"
 FORMAT_VERSION = 2  # 2: word-lexicon features, LR + naive Bayes coefficients
 LABELS = (-1, 0, 1)  # negative, neutral, positive; column order of p_neg/p_neu/p_pos
 _POLARITY_TO_LABEL = {2.0: -1, 4.0: 0, 6.0: 1}
@@ -950,10 +952,10 @@ def validation(method: str = DEFAULT_METHOD, folder=None, cache=True) -> pd.Data
     their hashes (``cache``: as for ``analyze``); the transformer is always
     scored afresh.
     """
-    from . import __version__
-    from .cache import file_hash, open_cache
-    from .cache import key as cache_key
-    from .config import EVAL_DIR
+    from analysis.config import VERSION as __version__
+    from analysis.run.cache import file_hash, open_cache
+    from analysis.run.cache import key as cache_key
+    from analysis.config import EVAL_DIR
 
     paths = sorted(Path(folder or EVAL_DIR).glob("*_dev.jsonl"))
     store = open_cache(cache) if method in METHODS else None
@@ -1015,11 +1017,11 @@ def score_targets(
             the lexicon score (sentence or clause) for the other methods.
         ``p_neg``, ``p_neu``, ``p_pos`` (float in [0, 1], sum 1): ``model`` only.
     The input is not modified. ``method="transformer"`` uses the optional
-    fine-tuned encoder (``analysis.transformer``; needs its extra and a
+    fine-tuned encoder (``analysis.models.transformer``; needs its extra and a
     trained model in ``models/transformer/``).
     """
     if method == "transformer":
-        from .transformer import score_targets_transformer
+        from analysis.models.transformer import score_targets_transformer
 
         return score_targets_transformer(df, text_col=text_col, start_col=start_col, end_col=end_col)
     if method not in METHODS:
@@ -1083,7 +1085,7 @@ def _metrics_report(method: str, y, pred, seconds: float) -> tuple[str, dict]:
     """Metrics of predicted labels ``pred`` against ``y`` and their report text.
 
     ``seconds`` is the scoring time, for ``targets_per_s``. Shared with the
-    optional transformer method (``analysis.transformer``) so that every
+    optional transformer method (``analysis.models.transformer``) so that every
     method is reported the same way.
     """
     from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support

@@ -34,10 +34,10 @@ MAGIC = b"newsframes-data-1\n"
 # The only classes a file may name. Each is rebuilt from its fields (dataclasses) or
 # its arguments (exceptions); nothing else is ever imported on reading.
 RECORDS = frozenset({
-    "analysis.corpus.LoadedArticle",
-    "analysis.reading.Unreadable",
-    "analysis.terms._Counts",
-    "analysis.naming.NamingCounts",
+    "analysis.load.corpus.LoadedArticle",
+    "analysis.load.reading.Unreadable",
+    "analysis.count.terms._Counts",
+    "analysis.count.naming.NamingCounts",
 })
 
 

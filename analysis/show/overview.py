@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .furniture import KINDS
+from analysis.load.furniture import KINDS
 
 __all__ = ["articles_per", "lengths", "kinds_per_article", "furniture", "timeline"]
 

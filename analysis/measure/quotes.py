@@ -41,7 +41,7 @@ from operator import itemgetter
 
 import pandas as pd
 
-from .actors import FUNCTION_WORDS, _as_list, _registry, _with_dtypes, find_mentions
+from analysis.measure.actors import FUNCTION_WORDS, _as_list, _registry, _with_dtypes, find_mentions
 
 __all__ = ["QUOTE_COLUMNS", "REPORTING_VERBS", "find_quotes", "quote_spans", "quoted_speakers"]
 
@@ -296,7 +296,7 @@ def _resolve(span, para_mentions: list[tuple[int, int, bool, str]], text: str):
 def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs=REPORTING_VERBS) -> pd.DataFrame:
     """Direct quotations in the body paragraphs of ``corpus``, with speaker and verb.
 
-    ``corpus`` as for ``analysis.actors.find_mentions``; pass ``mentions``
+    ``corpus`` as for ``analysis.measure.actors.find_mentions``; pass ``mentions``
     (its result) to avoid finding them twice, and ``actors`` for your own
     registry. ``verbs`` is the list of reporting verbs (``REPORTING_VERBS``).
 

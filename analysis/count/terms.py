@@ -15,7 +15,7 @@ Tokenization (``Tokenizer``), with no downloaded data:
 - Dotted abbreviations stay one term: "U.S." -> ``u.s.``. The country written
   "US" in capitals (The Guardian's style) becomes ``u.s.`` too, so the two
   house styles count as the same term and "US" never meets the pronoun "us"
-  (which is a stopword). The naming table (``analysis.naming``) is where the
+  (which is a stopword). The naming table (``analysis.count.naming``) is where the
   spelling difference itself is counted.
 - Hyphens: compounds of common words stay one term ("long-range",
   "cease-fire"); hyphens joining capitalised names are split, so that
@@ -65,7 +65,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .config import DATA_DIR
+from analysis.config import DATA_DIR
 
 __all__ = [
     "STOPWORDS_PATH",
@@ -140,7 +140,7 @@ def _canonical(phrase: str) -> str:
 def actor_phrases(actors: pd.DataFrame, canonical: str = "id") -> dict[str, str]:
     """Map every actor name and alias in the registry to one term per actor.
 
-    ``actors`` is the registry (``analysis.actors.load_actors()``): columns
+    ``actors`` is the registry (``analysis.measure.actors.load_actors()``): columns
     ``id``, ``name`` and ``aliases`` (a tuple of strings or a ``|``-joined
     string). The term is the actor's ``id`` by default ("North Korea", "N.
     Korea", "DPRK" -> ``north_korea``; "U.S.", "US", "United States" ->
@@ -1022,7 +1022,7 @@ def keyness_from_terms(table: pd.DataFrame, prior=None, ngram: int = 1, min_coun
 def actor_context(units: pd.DataFrame, mentions: pd.DataFrame, actor: str, include_children: bool = True) -> pd.DataFrame:
     """The rows of ``units`` (sentences or paragraphs) that mention ``actor``.
 
-    ``mentions`` is the output of ``analysis.actors.find_mentions`` (columns
+    ``mentions`` is the output of ``analysis.measure.actors.find_mentions`` (columns
     ``article_id``, ``paragraph``, ``sentence``, ``actor``, ``parent``).
     Sentences are matched on (article_id, paragraph, sentence); a table
     without a ``sentence`` column (paragraphs) on (article_id, paragraph).

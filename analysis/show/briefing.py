@@ -1,4 +1,4 @@
-"""The headline findings, one page: built from the tables of ``analysis.pipeline.analyze``.
+"""The headline findings, one page: built from the tables of ``analysis.run.pipeline.analyze``.
 
 Every function takes the dict of tables and returns a small DataFrame ready
 to print in a briefing; nothing here scores text again.
