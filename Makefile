@@ -34,6 +34,7 @@ check: $(VENV)/.installed
 	$(BIN)/python -m analysis check $(CORPUS)
 
 test: $(VENV)/.installed-test
+	$(BIN)/lint-imports  # the stages import downwards only (pyproject.toml, [tool.importlinter])
 	$(BIN)/python -m pytest --nbval-lax tests notebooks
 
 clean:

@@ -23,7 +23,7 @@ from analysis.measure.stance import cue_table, find_stance, summarize_stance  # 
 from analysis.count.terms import context_keyness, keyness, term_table, top_terms  # noqa: E402
 from analysis.count.frames import frame_hits, frame_shares, load_frames  # noqa: E402
 from analysis.count.naming import naming_table  # noqa: E402
-from analysis.run.pipeline import analyze  # noqa: E402
+from analysis.run.pipeline import analyze, load_corpus_cached, validation  # noqa: E402
 
 __all__ = [
     "Corpus", "CorpusError", "load_corpus",
@@ -34,6 +34,6 @@ __all__ = [
     "term_table", "top_terms", "keyness", "context_keyness",
     "load_frames", "frame_hits", "frame_shares",
     "naming_table",
-    "analyze",
+    "analyze", "load_corpus_cached", "validation",
     "__version__",
 ]

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from analysis.config import SEEDS_DIR
-from analysis.run.pipeline import PER_ARTICLE, analyze
+from analysis.run.annotate import PER_ARTICLE
+from analysis.run.pipeline import analyze
 
 distributed = pytest.importorskip("distributed")
 

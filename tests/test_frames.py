@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis.count import frames
-from analysis.count.stats import bootstrap_ci
+from analysis.measure.stats import bootstrap_ci
 
 TOY_FRAMES = pd.DataFrame({
     "frame": ["conflict", "economic"],

@@ -17,7 +17,8 @@ import pytest
 from analysis import load_corpus
 from analysis.run import cli
 from analysis.load.corpus import parse_date
-from analysis.run.pipeline import analyze, write_tables
+from analysis.run.pipeline import analyze
+from analysis.run.tables import write_tables
 
 TEXT = "Putin met Trump in Alaska on Friday. Zelenskyy was not there, officials said.\n"
 

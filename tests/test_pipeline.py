@@ -9,7 +9,9 @@ from analysis.count import terms
 from analysis.measure.actors import ACTORS_PATH
 from analysis.run.cache import Cache
 from analysis.config import SEEDS_DIR
-from analysis.run.pipeline import PER_ARTICLE, analyze, write_tables
+from analysis.run.annotate import PER_ARTICLE
+from analysis.run.pipeline import analyze
+from analysis.run.tables import write_tables
 
 METHOD = "window"  # the fastest target method; the cache logic does not depend on it
 
@@ -174,7 +176,7 @@ def test_without_aggregates_tone_by_article_is_still_returned(folder):
 
 def test_outlet_terms_and_keyness_are_cut_from_the_aggregates_unchanged(folder):
     from analysis.measure.actors import load_actors
-    from analysis.run.pipeline import outlet_keyness, outlet_terms
+    from analysis.count.outlets import outlet_keyness, outlet_terms
 
     tables = analyze(folder, cache=False, method=METHOD)
     bare = analyze(folder, cache=False, method=METHOD, aggregates=False)  # no term tables: counted from the text
@@ -194,16 +196,16 @@ def test_outlet_terms_and_keyness_are_cut_from_the_aggregates_unchanged(folder):
 
 
 def test_sums_over_articles_are_added_to_when_the_corpus_grows_and_redone_when_it_shrinks(folder, tmp_path, monkeypatch):
-    from analysis.run import pipeline
+    from analysis.count import terms as counting_module
 
     counted = []  # articles whose terms each call of count_terms reads
-    count_terms = pipeline.terms.count_terms
+    count_terms = counting_module.count_terms
 
     def counting(paragraphs, **options):
         counted.append(paragraphs["article_id"].nunique())
         return count_terms(paragraphs, **options)
 
-    monkeypatch.setattr(pipeline.terms, "count_terms", counting)
+    monkeypatch.setattr(counting_module, "count_terms", counting)
     cache = tmp_path / "cache"
     manifest = (folder / "articles.csv").read_text(encoding="utf-8")
     first = min(p.name for p in folder.glob("*.txt"))
@@ -235,7 +237,7 @@ def test_sums_over_articles_are_added_to_when_the_corpus_grows_and_redone_when_i
 
 
 def test_terms_counted_in_parts_sum_to_the_same_table(folder, monkeypatch):
-    from analysis.run import pipeline
+    from analysis.run import aggregate as pipeline
 
     whole = analyze(folder, cache=False, method=METHOD)
     parts = []
@@ -274,7 +276,7 @@ def test_a_folder_from_one_outlet_is_analysed_with_no_keyness_to_show(folder):
 
 
 def test_terms_by_article_is_the_per_article_term_table_without_a_second_pass(folder):
-    from analysis.run import pipeline
+    from analysis.count import outlets as pipeline
 
     tables = analyze(folder, cache=False, method=METHOD)
     phrases = terms.actor_phrases(pipeline.load_actors(None))

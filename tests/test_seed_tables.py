@@ -18,7 +18,7 @@ HASHES = Path(__file__).parent / "data" / "seed_tables.sha256"
 def seed_table_hashes() -> dict[str, str]:
     from analysis import analyze
     from analysis.config import SEEDS_DIR
-    from analysis.run.pipeline import write_tables
+    from analysis.run.tables import write_tables
 
     with tempfile.TemporaryDirectory() as out:
         write_tables(analyze(SEEDS_DIR, cache=False), out)

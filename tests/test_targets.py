@@ -370,13 +370,13 @@ def test_validation_is_cached_by_method_model_and_dev_files(tmp_path):
     from analysis.run.cache import Cache
 
     first = Cache(tmp_path)
-    table = T.validation("vader", cache=first)
+    table = T.validation("vader", store=first)
     assert (first.hits, first.misses) == (0, 1)
     again = Cache(tmp_path)
-    pd.testing.assert_frame_equal(T.validation("vader", cache=again), table)
+    pd.testing.assert_frame_equal(T.validation("vader", store=again), table)
     assert (again.hits, again.misses) == (1, 0)
     other = Cache(tmp_path)
-    T.validation("textblob", cache=other)
+    T.validation("textblob", store=other)
     assert other.misses == 1  # another method, another key
 
 

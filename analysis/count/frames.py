@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import DATA_DIR
-from analysis.count.stats import DEFAULT_BOOTSTRAP, DEFAULT_MIN_N, summarize
+from analysis.measure.stats import DEFAULT_BOOTSTRAP, DEFAULT_MIN_N, summarize
 from analysis.count.terms import DEFAULT_KINDS, select_text
 
 __all__ = [

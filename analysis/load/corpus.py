@@ -26,8 +26,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.run.cache import file_hash, open_cache
-from analysis.run.cache import key as cache_key
 from analysis.config import (
     CACHE_TAG,
     CACHE_TAG_NAME,
@@ -37,11 +35,12 @@ from analysis.config import (
     PROVENANCE_NAME,
 )
 from analysis.load.furniture import classify_paragraphs
+from analysis.load.parallel import parallel_map
 from analysis.load.reading import Unreadable, decode_bytes, read_text
 from analysis.load.text import count_words, detect_language, split_paragraphs, split_sentences
 
 __all__ = [
-    "Corpus", "CorpusError", "load_corpus", "load_plan", "load_keys", "read_manifest", "plan_corpus",
+    "Corpus", "CorpusError", "load_corpus", "load_plan", "load_files", "read_manifest", "plan_corpus",
     "select_articles", "assemble",
     "load_article", "KNOWN_COLUMNS", "TEXT_SUFFIXES",
 ]
@@ -548,14 +547,13 @@ def assemble(folder: Path, kept, ids: list[str], manifest_columns: list[str], pr
     return Corpus(folder, articles, paragraphs, sentences, pd.DataFrame(problems, columns=PROBLEM_COLUMNS))
 
 
-def load_corpus(folder, jobs: int = 1, cache=None) -> Corpus:
+def load_corpus(folder, jobs: int = 1) -> Corpus:
     """Load every article under ``folder`` into a ``Corpus``.
 
     ``jobs`` > 1 reads and splits the files in that many worker processes;
-    the result is the same as with one. With a ``cache`` (True for the
-    default folder, a folder, or a ``Cache``; see ``analysis.run.cache``), a file
-    whose bytes, name and manifest row are unchanged since an earlier run is
-    not read again.
+    the result is the same as with one. (``analysis.analyze`` loads through
+    its cache: a file whose bytes, name and manifest row are unchanged since
+    an earlier run is not read again.)
 
     Raises ``CorpusError`` only when ``folder`` does not exist or is not a
     folder. Everything else (unreadable, empty, binary or duplicate files,
@@ -565,53 +563,27 @@ def load_corpus(folder, jobs: int = 1, cache=None) -> Corpus:
     >>> corpus = load_corpus("seeds")  # doctest: +SKIP
     >>> corpus.articles[["outlet", "n_words"]]  # doctest: +SKIP
     """
-    return load_plan(plan_corpus(folder), jobs, open_cache(cache))
+    return load_plan(plan_corpus(folder), jobs)
 
 
-def load_plan(plan: Plan, jobs: int = 1, cache=None, keys: list[str] | None = None) -> Corpus:
-    """``load_corpus`` of a planned folder; ``keys``: its ``load_keys`` when already computed."""
-    results = _load_articles(plan, jobs, cache, keys)
-    kept, ids, problems = select_articles(plan, results)
+def load_plan(plan: Plan, jobs: int = 1, results: list[LoadedArticle | None] | None = None) -> Corpus:
+    """``load_corpus`` of a planned folder.
+
+    ``results``: the ``load_article`` result of each planned file where one
+    is already at hand (a cache's), None where the file must be read.
+    """
+    kept, ids, problems = select_articles(plan, load_files(plan, jobs, results))
     return assemble(plan.folder, kept, ids, plan.manifest.columns, problems)
 
 
-def load_keys(plan: Plan) -> list[str]:
-    """The cache key of each planned file: its name, its bytes' hash, its manifest row and the loader's version."""
-    return [cache_key(LOADER_VERSION, rel, file_hash(plan.folder / rel), meta) for rel, meta in zip(plan.files, plan.metas)]
-
-
-def _load_articles(plan: Plan, jobs: int, cache, keys: list[str] | None = None) -> list[LoadedArticle]:
-    """``load_article`` for every planned file, from the cache where possible."""
+def load_files(plan: Plan, jobs: int = 1, results: list[LoadedArticle | None] | None = None) -> list[LoadedArticle]:
+    """``load_article`` for every planned file that has no result in ``results`` yet (in ``jobs`` processes)."""
     tasks = [(plan.folder / rel, rel, meta) for rel, meta in zip(plan.files, plan.metas)]
-    results: list[LoadedArticle | None] = [None] * len(tasks)
-    if cache is not None:
-        keys = keys if keys is not None else load_keys(plan)
-        stored = cache.get_many("load", keys)
-        results = [stored.get(k) for k in keys]
+    results = list(results) if results is not None else [None] * len(tasks)
     todo = [i for i, r in enumerate(results) if r is None]
     for i, art in zip(todo, parallel_map(load_article, [tasks[i] for i in todo], jobs)):
         results[i] = art
-    if cache is not None and todo:
-        cache.put_many("load", {keys[i]: results[i] for i in todo})
     return results
-
-
-def parallel_map(func, arg_tuples: list[tuple], jobs: int = 1):
-    """``func(*args)`` for each of ``arg_tuples``, yielded in input order as they finish.
-
-    With ``jobs`` > 1 the calls run in that many forked processes (forked, so
-    workers share the parent's memory instead of receiving copies). Work is
-    sent in chunks so that small items do not pay one round trip each.
-    """
-    if jobs <= 1 or len(arg_tuples) < 2:
-        yield from (func(*args) for args in arg_tuples)
-        return
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunk = max(1, len(arg_tuples) // (jobs * 8))
-    with ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork")) as pool:
-        yield from pool.map(func, *zip(*arg_tuples), chunksize=chunk)
 
 
 def _article_ids(files: list[str]) -> list[str]:

@@ -30,7 +30,7 @@ from operator import itemgetter
 import pandas as pd
 
 from analysis.measure.actors import _as_list, _with_dtypes
-from analysis.count.stats import summarize
+from analysis.measure.stats import summarize
 
 __all__ = [
     "HOLDER_WORDS",

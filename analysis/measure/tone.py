@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.models import targets
-from analysis.count.stats import DEFAULT_MIN_N, summarize
+from analysis.measure.stats import DEFAULT_MIN_N, summarize
 
 __all__ = [
     "DEFAULT_METHOD",
@@ -216,7 +216,7 @@ def summarize_tone(
     long format: the ``by`` columns, ``voice`` (outlet | quoted),
     ``measure``, ``method`` (the scorer behind the measure), ``n``, ``mean``,
     ``ci_low``, ``ci_high``, ``small_n`` (True where ``n < min_n``: shown, not
-    to be read as a finding). Built on ``analysis.count.stats.summarize`` (whose
+    to be read as a finding). Built on ``analysis.measure.stats.summarize`` (whose
     ``memo`` reuses the intervals of cells that did not change).
     """
     keys = list(by) + ["voice"]

@@ -942,23 +942,24 @@ def _save_model(model: dict, out_path) -> None:
 # --------------------------------------------------------------------------
 
 
-def validation(method: str = DEFAULT_METHOD, folder=None, cache=True) -> pd.DataFrame:
+def validation(method: str = DEFAULT_METHOD, folder=None, store=None) -> pd.DataFrame:
     """How ``method`` scores on the NewsMTSC dev files: one row per file.
 
     Columns ``dev set`` (file stem), ``method``, ``n``, ``macro_f1``,
     ``accuracy``. ``folder`` defaults to the project's ``data/newsmtsc``.
     The notebooks print this beside every tone figure. The table depends only
-    on the method, its model file and the dev files, so it is cached under
-    their hashes (``cache``: as for ``analyze``); the transformer is always
-    scored afresh.
+    on the method, its model file and the dev files, so with a ``store``
+    (an ``analysis.run.cache.Cache``, or anything with its ``get_many`` and
+    ``put_many``) it is kept under their hashes; the transformer is always
+    scored afresh. ``analysis.validation`` is this with the default cache.
     """
-    from analysis.config import VERSION as __version__
-    from analysis.run.cache import file_hash, open_cache
-    from analysis.run.cache import key as cache_key
     from analysis.config import EVAL_DIR
+    from analysis.config import VERSION as __version__
+    from analysis.hashing import file_hash
+    from analysis.hashing import key as cache_key
 
     paths = sorted(Path(folder or EVAL_DIR).glob("*_dev.jsonl"))
-    store = open_cache(cache) if method in METHODS else None
+    store = store if method in METHODS else None
     if store is not None:
         model = file_hash(MODEL_PATH) if method == "model" else None
         k = cache_key("validation", __version__, FORMAT_VERSION, method, model, [(p.name, file_hash(p)) for p in paths])

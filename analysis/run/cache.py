@@ -41,6 +41,7 @@ from pyarrow import ArrowException
 
 from analysis.run import datafile
 from analysis.config import CACHE_TAG, CACHE_TAG_NAME
+from analysis.hashing import file_hash, key
 from analysis.outputs import write_bytes
 
 __all__ = ["Cache", "key", "file_hash", "default_cache_dir", "open_cache", "KEY_COLUMN", "MAX_SEGMENTS", "CACHE_ENV"]
@@ -66,21 +67,6 @@ def open_cache(cache) -> "Cache | None":
     if isinstance(cache, Cache):
         return cache
     return Cache(default_cache_dir() if cache is True else cache)
-
-
-def key(*parts) -> str:
-    """A stable hex key for JSON-serialisable ``parts`` (dicts are sorted)."""
-    blob = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def file_hash(path) -> str:
-    """sha256 of a file's bytes, read in 1 MB blocks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class Cache:

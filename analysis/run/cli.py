@@ -199,7 +199,7 @@ def cmd_analyze(args) -> int:
 def _analyze_dask(args) -> int:
     from analysis.config import PROJECT_DIR
     from analysis.run.dask_engine import analyze_dask, read_table
-    from analysis.run.pipeline import write_tables
+    from analysis.run.tables import write_tables
 
     try:
         import distributed  # noqa: F401
@@ -227,7 +227,8 @@ def _analyze(args, cache=None):
     from analysis.run.cache import Cache, default_cache_dir
     from analysis.config import PROJECT_DIR
     from analysis.count.frames import load_frames
-    from analysis.run.pipeline import analyze, write_tables
+    from analysis.run.pipeline import analyze
+    from analysis.run.tables import write_tables
     from analysis.run.provenance import write_manifest
 
     folder = Path(args.folder) if args.folder else _seeds()

@@ -24,8 +24,9 @@ from analysis.count import frames
 from analysis.models import targets
 from analysis.measure.actors import load_actors
 from analysis.load.corpus import PROBLEM_COLUMNS, LoadedArticle, assemble, load_article, plan_corpus, select_articles
-from analysis.run.pipeline import PER_ARTICLE, aggregate, annotate_article
-from analysis.count.stats import DEFAULT_MIN_N
+from analysis.run.aggregate import aggregate
+from analysis.run.annotate import PER_ARTICLE, annotate_article
+from analysis.measure.stats import DEFAULT_MIN_N
 
 __all__ = ["analyze_dask", "read_table", "TABLES"]
 

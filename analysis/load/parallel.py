@@ -1,0 +1,49 @@
+"""Running per-item work in worker processes, with one read-only object shared by all of them.
+
+``parallel_map(func, items, jobs, shared=obj)`` calls ``func(obj, *args)``
+for each ``args`` of ``items``. With ``jobs`` > 1 the calls run in that
+many *forked* processes: each worker receives ``obj`` once, through the
+fork (the parent's memory, not a copy sent over a pipe), and only the small
+``args`` travel per call. ``obj`` must not be changed while the pool runs.
+This is the package's one shared-memory mechanism; nothing else carries data
+to workers, and no module keeps state between calls.
+"""
+
+from __future__ import annotations
+
+__all__ = ["parallel_map"]
+
+_NOTHING = object()
+# The object of the running pool, in a worker process only: set by the pool's initializer
+# right after the fork, read by ``_call``; the parent never sets it.
+_worker_shared = _NOTHING
+
+
+def parallel_map(func, arg_tuples: list[tuple], jobs: int = 1, shared=_NOTHING):
+    """``func(*args)`` (or ``func(shared, *args)``) for each of ``arg_tuples``, yielded in input order.
+
+    Work is sent in chunks so that small items do not pay one round trip each.
+    An exception in ``func`` is raised here, in the parent, as in one process.
+    """
+    if jobs <= 1 or len(arg_tuples) < 2:
+        if shared is _NOTHING:
+            yield from (func(*args) for args in arg_tuples)
+        else:
+            yield from (func(shared, *args) for args in arg_tuples)
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, len(arg_tuples) // (jobs * 8))
+    with ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=_install,
+                             initargs=(shared,)) as pool:
+        yield from pool.map(_call, [func] * len(arg_tuples), arg_tuples, chunksize=chunk)
+
+
+def _install(shared) -> None:
+    global _worker_shared
+    _worker_shared = shared
+
+
+def _call(func, args: tuple):
+    return func(*args) if _worker_shared is _NOTHING else func(_worker_shared, *args)
