@@ -14,15 +14,25 @@ The public API, in the order of the data flow:
 """
 
 from analysis.config import VERSION as __version__  # noqa: E402  (from the package metadata)
-
-from analysis.load.corpus import Corpus, CorpusError, load_corpus  # noqa: E402
-from analysis.measure.actors import count_mentions, find_mentions, kwic, load_actors, roll_up  # noqa: E402
-from analysis.measure.quotes import find_quotes, quoted_speakers  # noqa: E402
-from analysis.measure.tone import compare_lexicons, mention_tone, score_sentences, summarize_tone  # noqa: E402
-from analysis.measure.stance import cue_table, find_stance, summarize_stance  # noqa: E402
-from analysis.count.terms import context_keyness, keyness, term_table, top_terms  # noqa: E402
 from analysis.count.frames import frame_hits, frame_shares, load_frames  # noqa: E402
 from analysis.count.naming import naming_table  # noqa: E402
+from analysis.count.terms import context_keyness, keyness, term_table, top_terms  # noqa: E402
+from analysis.load.corpus import Corpus, CorpusError, load_corpus  # noqa: E402
+from analysis.measure.actors import (  # noqa: E402
+    count_mentions,
+    find_mentions,
+    kwic,
+    load_actors,
+    roll_up,
+)
+from analysis.measure.quotes import find_quotes, quoted_speakers  # noqa: E402
+from analysis.measure.stance import cue_table, find_stance, summarize_stance  # noqa: E402
+from analysis.measure.tone import (  # noqa: E402
+    compare_lexicons,
+    mention_tone,
+    score_sentences,
+    summarize_tone,
+)
 from analysis.run.pipeline import analyze, load_corpus_cached, validation  # noqa: E402
 
 __all__ = [

@@ -32,7 +32,7 @@ try:
         fh.write("19")
 except OSError:
     pass
-from analysis.models.transformer import train_cli
+from analysis.run.commands import train_transformer_cli as train_cli
 epochs = int(sys.argv[1]) if sys.argv[1] else None
 sys.exit(train_cli("data/newsmtsc/train.jsonl", None, epochs, None, threads=int(sys.argv[2])))
 ' "${1:-}" "${2:-1}" &

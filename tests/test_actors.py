@@ -4,7 +4,13 @@ import pandas as pd
 import pytest
 from helpers import corpus_of
 
-from analysis.measure.actors import count_mentions, find_mentions, kwic, load_actors, roll_up
+from analysis.measure.actors import (
+    count_mentions,
+    find_mentions,
+    kwic,
+    load_actors,
+    roll_up,
+)
 
 
 @pytest.fixture(scope="module")
@@ -121,9 +127,14 @@ def test_fast_matcher_finds_what_the_plain_pattern_finds(seeds):
     # "(?<!\w)(?:form|...)(?!\w)" over the same forms, longest first, does.
     import re
 
-    from analysis.measure.actors import NOT_ACTORS, _form_pattern, _registry, alias_table
+    from analysis.measure.actors import (
+        NOT_ACTORS,
+        _form_pattern,
+        actors_and_matcher,
+        alias_table,
+    )
 
-    registry, matcher = _registry()
+    registry, matcher = actors_and_matcher()
     forms = sorted(set(alias_table(registry)["alias"]) | set(NOT_ACTORS), key=len, reverse=True)
     plain = re.compile(r"(?<!\w)(?:{})(?!\w)".format("|".join(_form_pattern(f) for f in forms)))
     texts = seeds.sentences["text"].tolist() + [

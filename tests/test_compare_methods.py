@@ -3,8 +3,12 @@
 import numpy as np
 import pandas as pd
 
+from analysis.measure.tone import (
+    compare_methods,
+    confident_disagreements,
+    method_agreement,
+)
 from analysis.models.targets import LEXICON_THRESHOLDS
-from analysis.measure.tone import compare_methods, confident_disagreements, method_agreement
 
 
 def _tone(rows):

@@ -6,7 +6,6 @@ import pytest
 from analysis import CorpusError, load_corpus
 from analysis.load.corpus import read_manifest
 
-
 # --------------------------------------------------------------------------- the seeds
 
 

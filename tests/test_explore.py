@@ -3,7 +3,13 @@
 import pytest
 
 from analysis import find_mentions
-from analysis.show.explore import highlight, mention_browser, mention_sentences, term_browser, term_sentences
+from analysis.show.explore import (
+    highlight,
+    mention_browser,
+    mention_sentences,
+    term_browser,
+    term_sentences,
+)
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from analysis import load_corpus
-from analysis.run import cli
 from analysis.load.corpus import parse_date
+from analysis.run import cli
 from analysis.run.pipeline import analyze
 from analysis.run.tables import write_tables
 

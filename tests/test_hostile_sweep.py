@@ -38,8 +38,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.run import cli
 from analysis.outputs import FORMULA_START
+from analysis.run import cli
 from analysis.run.pipeline import analyze
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "6"))

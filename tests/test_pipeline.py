@@ -5,11 +5,11 @@ import shutil
 import pandas as pd
 import pytest
 
+from analysis.config import SEEDS_DIR
 from analysis.count import terms
 from analysis.measure.actors import ACTORS_PATH
-from analysis.run.cache import Cache
-from analysis.config import SEEDS_DIR
 from analysis.run.annotate import PER_ARTICLE
+from analysis.run.cache import Cache
 from analysis.run.pipeline import analyze
 from analysis.run.tables import write_tables
 
@@ -175,8 +175,8 @@ def test_without_aggregates_tone_by_article_is_still_returned(folder):
 
 
 def test_outlet_terms_and_keyness_are_cut_from_the_aggregates_unchanged(folder):
-    from analysis.measure.actors import load_actors
     from analysis.count.outlets import outlet_keyness, outlet_terms
+    from analysis.measure.actors import load_actors
 
     tables = analyze(folder, cache=False, method=METHOD)
     bare = analyze(folder, cache=False, method=METHOD, aggregates=False)  # no term tables: counted from the text
@@ -251,8 +251,8 @@ def test_terms_counted_in_parts_sum_to_the_same_table(folder, monkeypatch):
 
 
 def test_retrained_transformer_weights_change_the_keys_of_what_they_scored(tmp_path, monkeypatch):
-    from analysis.run import pipeline
     from analysis.models import transformer
+    from analysis.run import pipeline
 
     monkeypatch.setattr(transformer, "MODEL_DIR", tmp_path / "transformer")
     none = pipeline._model_hash("transformer")

@@ -78,9 +78,9 @@ def test_reading_back_from_a_verb_in_a_window_gives_the_phrase_of_reading_everyt
     """The window before a verb is read first, the whole text only when it could matter: same phrase always."""
     import re
 
-    from analysis.measure import quotes
     from analysis.config import SEEDS_DIR
     from analysis.load.corpus import load_corpus
+    from analysis.measure import quotes
 
     texts = load_corpus(SEEDS_DIR).paragraphs["text"].tolist() + [
         "Putin has also, reportedly, said", "x ,, said", "the The President  has  also previously said",

@@ -5,9 +5,9 @@ import math
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from analysis.measure.stats import bootstrap_ci, summarize
 from analysis.show import actor_plots, plots
 from analysis.show.plots import outlet_colors, save_figure
-from analysis.measure.stats import bootstrap_ci, summarize
 
 
 def test_bootstrap_interval_contains_the_mean_and_is_seeded():

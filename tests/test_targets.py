@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis.models import targets as T
+from analysis.run import commands
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "newsmtsc"
@@ -83,7 +84,7 @@ def test_features_at_sentence_edges_and_several_targets():
 def test_word_lexicon_features_follow_the_target():
     names, numeric = T.target_features(SENT, *PUTIN, others=[ZEL])
     assert numeric.shape == (T.N_NUMERIC,)
-    np.testing.assert_array_equal(numeric[: T._N_LEX], T._lexicon(SENT))
+    np.testing.assert_array_equal(numeric[: T._N_LEX], T.lexicon_scores(SENT))
     assert "X:rw:+:1" in names and not any(n.startswith("X:") and n.endswith("-") for n in names)
     names, _ = T.target_features(SENT, *ZEL, others=[PUTIN])
     assert "X:rw:-:1" in names and "X:cr:-" in names
@@ -102,13 +103,13 @@ def test_word_valences_flip_after_negation():
 
 def test_lexicon_features_do_not_run_the_analysers_on_parts(monkeypatch):
     calls = []
-    real = T._lexicon.__wrapped__
+    real = T.lexicon_scores.__wrapped__
 
     def spy(text):
         calls.append(text)
         return real(text)
 
-    monkeypatch.setattr(T, "_lexicon", spy)
+    monkeypatch.setattr(T, "lexicon_scores", spy)
     T.target_features(SENT, *PUTIN, others=[ZEL])
     T.target_features(SENT, *ZEL, others=[PUTIN])
     assert set(calls) == {SENT}
@@ -185,19 +186,17 @@ def test_model_file_is_plain_arrays_with_provenance():
     assert T.MODEL_PATH.stat().st_size < 5_000_000
 
 
-def test_shipped_model_reproduces_stored_dev_figures():
-    stored = T.load_light_model()["meta"]["dev"]
-    # Bounds are the figures achieved when the shipped model was built.
-    # The issue's acceptance criteria are 0.70 (rw_dev) and 0.62 (mt_dev).
-    for name, bound, n in (("rw_dev.jsonl", 0.712, 343), ("mt_dev.jsonl", 0.627, 442)):
+def test_shipped_model_reproduces_its_published_dev_figures():
+    """The figures in the README's validation table, written down here, not read back from the model."""
+    for name, published, accuracy, n in (("rw_dev.jsonl", 0.713, 0.738, 343), ("mt_dev.jsonl", 0.628, 0.636, 442)):
         _, metrics = T.evaluate_targets(DATA / name, "model")
-        assert metrics["macro_f1"] == pytest.approx(stored[name]["macro_f1"], abs=1e-4)
-        assert metrics["macro_f1"] >= bound
+        assert metrics["macro_f1"] == pytest.approx(published, abs=5e-4)
+        assert metrics["accuracy"] == pytest.approx(accuracy, abs=5e-4)
         assert metrics["n"] == n
 
 
 def test_cli_last_line_format(capsys):
-    assert T.evaluate_targets_cli(str(DATA / "rw_dev.jsonl"), "model") == 0
+    assert commands.evaluate_targets_cli(str(DATA / "rw_dev.jsonl"), "model") == 0
     last = capsys.readouterr().out.rstrip("\n").splitlines()[-1]
     assert LAST_LINE.match(last), last
 
@@ -207,7 +206,7 @@ def test_cli_malformed_file_exits_2_without_traceback(tmp_path, content):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(content, encoding="utf-8")
     code = (
-        "import sys; from analysis.models.targets import evaluate_targets_cli as f;"
+        "import sys; from analysis.run.commands import evaluate_targets_cli as f;"
         f"sys.exit(f({str(bad)!r}, 'vader'))"
     )
     proc = subprocess.run(
@@ -224,7 +223,7 @@ def test_cli_malformed_file_exits_2_without_traceback(tmp_path, content):
 
 
 def test_cli_missing_file_exits_2(tmp_path, capsys):
-    assert T.evaluate_targets_cli(str(tmp_path / "nope.jsonl"), "window") == 2
+    assert commands.evaluate_targets_cli(str(tmp_path / "nope.jsonl"), "window") == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and "Traceback" not in err
 

@@ -8,7 +8,13 @@ import pandas as pd
 import pytest
 
 from analysis.count import terms
-from analysis.count.terms import Tokenizer, keyness, keyness_from_counts, term_table, tokenize
+from analysis.count.terms import (
+    Tokenizer,
+    keyness,
+    keyness_from_counts,
+    term_table,
+    tokenize,
+)
 
 
 def paragraphs(rows):
@@ -299,7 +305,7 @@ def test_phrase_groups_keep_case_rules_and_order():
 def test_case_variants_are_what_ignorecase_matches():
     everything = terms._all_characters()
     chars = frozenset("aikstuzAKSÅéİı")
-    variants = terms._case_variants(chars)
+    variants = terms.case_variants(chars)
     for ch in chars:
         assert variants[ch] == frozenset(re.findall(f"(?i:{re.escape(ch)})", everything))
     assert variants["k"] == {"k", "K", "\u212a"}  # the Kelvin sign

@@ -3,7 +3,12 @@
 import pytest
 
 from analysis.load.reading import Unreadable, decode_bytes, strip_html
-from analysis.load.text import count_words, detect_language, split_paragraphs, split_sentences
+from analysis.load.text import (
+    count_words,
+    detect_language,
+    split_paragraphs,
+    split_sentences,
+)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,12 @@ import pytest
 from helpers import corpus_of
 
 from analysis.measure.actors import find_mentions
-from analysis.measure.tone import compare_lexicons, lexicon_scores, mention_tone, summarize_tone
+from analysis.measure.tone import (
+    compare_lexicons,
+    lexicon_scores,
+    mention_tone,
+    summarize_tone,
+)
 
 # The lexicon methods need no trained model, so these tests run without one.
 METHOD = "window"
@@ -56,7 +61,23 @@ def test_compare_lexicons_finds_disagreements(seeds):
     table = compare_lexicons(tone_of(seeds))
     assert table["text"].is_unique or table["article_id"].nunique() > 1
     assert (~table["agree"]).any() and table["agree"].any()
-    assert (table["agree"] == (table["textblob_label"] == table["vader_label"])).all()
+
+
+def test_compare_lexicons_labels_scores_by_the_band_and_sorts_by_gap():
+    """Known scores in, known labels out: TextBlob and VADER above, inside and below the 0.05 band."""
+    rows = [  # (sentence, TextBlob polarity, VADER compound)
+        ("s1", 0.50, -0.60),   # positive vs negative: the largest gap
+        ("s2", 0.04, 0.30),    # neutral (inside the band) vs positive
+        ("s3", -0.20, -0.10),  # both negative: they agree
+        ("s4", 0.00, 0.05),    # both neutral: 0.05 is not above the band
+    ]
+    tone = pd.DataFrame(rows, columns=["sentence_text", "sentence_polarity", "sentence_vader"]).assign(
+        article_id="a", outlet="X", name=pd.array(["Putin"] * 4, dtype="string"))
+    table = compare_lexicons(tone).set_index("text")
+    assert table["textblob_label"].to_dict() == {"s1": "positive", "s2": "neutral", "s3": "negative", "s4": "neutral"}
+    assert table["vader_label"].to_dict() == {"s1": "negative", "s2": "positive", "s3": "negative", "s4": "neutral"}
+    assert table["agree"].to_dict() == {"s1": False, "s2": False, "s3": True, "s4": True}
+    assert list(table.index) == ["s1", "s2", "s3", "s4"]  # |gap| 1.10, 0.26, 0.10, 0.05
 
 
 def test_compare_lexicons_lists_each_sentences_actors_once_in_order():

@@ -20,6 +20,7 @@ import pytest
 
 from analysis.models import transformer as T
 from analysis.models.targets import read_newsmtsc
+from analysis.run import commands
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "newsmtsc"
@@ -321,7 +322,7 @@ def test_ensemble_members_are_the_single_seed_models(tiny):
 
 
 def test_cli_reports_a_missing_model(tmp_path, capsys):
-    assert T.evaluate_transformer_cli(str(DATA / "rw_dev.jsonl"), str(tmp_path)) == 2
+    assert commands.evaluate_targets_cli(str(DATA / "rw_dev.jsonl"), "transformer", str(tmp_path)) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "\n" == err[-1] and err.count("\n") == 1
 

@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import DATA_DIR
-from analysis.measure.stats import DEFAULT_BOOTSTRAP, DEFAULT_MIN_N, summarize
 from analysis.count.terms import DEFAULT_KINDS, select_text
+from analysis.measure.stats import DEFAULT_BOOTSTRAP, DEFAULT_MIN_N, summarize
 
 __all__ = [
     "FRAMES_PATH",

@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.config import DATA_DIR
-from analysis.count.terms import DEFAULT_KINDS, _case_variants, select_text
+from analysis.count.terms import DEFAULT_KINDS, case_variants, select_text
 
 __all__ = [
     "NAMING_PATH",
@@ -285,7 +285,7 @@ def _count(text: pd.Series, texts: list[str], pattern: str, arrow: pa.Array) -> 
     if required is None:
         return text.str.count(pattern).to_numpy()
     literal, ignore_case, leading = required
-    variants = _case_variants(frozenset(literal)) if ignore_case else {ch: frozenset(ch) for ch in literal}
+    variants = case_variants(frozenset(literal)) if ignore_case else {ch: frozenset(ch) for ch in literal}
     spelled = "".join("[" + "".join(f"\\x{{{ord(v):x}}}" for v in sorted(variants[ch])) + "]" for ch in literal)
     found = pc.match_substring_regex(arrow, spelled) if ignore_case else pc.match_substring(arrow, literal)
     rows = np.flatnonzero(found.to_numpy(zero_copy_only=False))

@@ -508,12 +508,12 @@ def _alias_regex_char(ch: str, ignore_case: bool) -> str:
 def _first_letter_sets(keys) -> dict[tuple[str, bool], frozenset[str]]:
     """For each (character, ignore_case), every character its one-character pattern matches."""
     folded = frozenset(ch for ch, ignore_case in keys if ignore_case)
-    variants = _case_variants(folded)
+    variants = case_variants(folded)
     return {(ch, ic): (variants[ch] if ic else frozenset(ch)) for ch, ic in keys}
 
 
 @lru_cache(maxsize=64)
-def _case_variants(chars: frozenset[str]) -> dict[str, frozenset[str]]:
+def case_variants(chars: frozenset[str]) -> dict[str, frozenset[str]]:
     """What ``(?i:ch)`` matches for each ``ch``: one scan of all code points, then a check per candidate."""
     if not chars:
         return {}

@@ -37,7 +37,12 @@ from analysis.config import (
 from analysis.load.furniture import classify_paragraphs
 from analysis.load.parallel import parallel_map
 from analysis.load.reading import Unreadable, decode_bytes, read_text
-from analysis.load.text import count_words, detect_language, split_paragraphs, split_sentences
+from analysis.load.text import (
+    count_words,
+    detect_language,
+    split_paragraphs,
+    split_sentences,
+)
 
 __all__ = [
     "Corpus", "CorpusError", "load_corpus", "load_plan", "load_files", "read_manifest", "plan_corpus",

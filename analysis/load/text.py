@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+
 import nupunkt
 
-__all__ = ["split_paragraphs", "split_sentences", "count_words", "detect_language", "WORD_RE"]
+__all__ = ["split_paragraphs", "split_sentences", "count_words", "detect_language", "quote_spans", "WORD_RE"]
 
 # A word: letters or digits, with inner apostrophes or hyphens ("Trump’s", "Kim Jong-un").
 WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
@@ -146,3 +147,30 @@ def detect_language(text: str, sample_chars: int = 5000) -> str:
     scores = {lang: sum(counts[w] for w in fw) / len(words) for lang, fw in _FUNCTION_SETS.items()}
     best = max(scores, key=scores.get)
     return best if scores[best] >= 0.08 else "unknown"
+
+
+_MARK = re.compile("[“”\"]")
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the text inside each pair of double quotation marks.
+
+    Offsets exclude the marks themselves: ``text[start:end]`` is the quoted
+    text. A quotation still open at the end of ``text`` runs to its end; a
+    closing mark with no opening one is ignored.
+
+    >>> quote_spans('He said “yes”, then "no".')
+    [(9, 12), (21, 23)]
+    """
+    spans, open_at = [], None
+    for mark in _MARK.finditer(text):  # visit only the marks, not every character
+        i, ch = mark.start(), mark.group()
+        if ch == "“" or (ch == '"' and open_at is None):
+            if open_at is None:
+                open_at = i + 1
+        elif ch in "”\"" and open_at is not None:
+            spans.append((open_at, i))
+            open_at = None
+    if open_at is not None and open_at < len(text):
+        spans.append((open_at, len(text)))
+    return spans

@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import DATA_DIR
+from analysis.load.text import quote_spans
 
 __all__ = [
     "ACTORS_PATH",
@@ -324,7 +325,7 @@ class _Matcher:
         return found
 
 
-def _as_list(values: pd.Series) -> list:
+def as_list(values: pd.Series) -> list:
     """``values.tolist()``, converting a datetime column once per distinct value.
 
     Turning every row of a datetime column into a ``Timestamp`` is slow and an
@@ -337,10 +338,10 @@ def _as_list(values: pd.Series) -> list:
     return [distinct[c] for c in codes.tolist()]
 
 
-_REGISTRIES: dict = {}  # registry content -> (load_actors result, _Matcher); see _registry
+_REGISTRIES: dict = {}  # registry content -> (load_actors result, _Matcher); see actors_and_matcher
 
 
-def _registry(actors=None) -> tuple[pd.DataFrame, _Matcher]:
+def actors_and_matcher(actors=None) -> tuple[pd.DataFrame, _Matcher]:
     """``load_actors(actors)`` and its matcher, kept for reuse while the registry is unchanged.
 
     The pipeline calls ``find_mentions`` and ``find_quotes`` once per article
@@ -427,13 +428,9 @@ def find_mentions(corpus, actors=None, adjectives: bool = False) -> pd.DataFrame
     written), ``alias_kind`` (name | surname | role | metonym | adjective),
     ``start`` and ``end`` (character offsets within the sentence text, end
     exclusive), ``in_quote`` (True inside a direct quotation, see
-    ``analysis.measure.quotes``). Rows are in reading order.
+    ``analysis.load.text.quote_spans``). Rows are in reading order.
     """
-    from analysis.measure.quotes import (
-        quote_spans,  # quotes.py uses this module; imported here to avoid a cycle
-    )
-
-    _, matcher = _registry(actors)
+    _, matcher = actors_and_matcher(actors)
     body = corpus.paragraphs[corpus.paragraphs["kind"] == "body"]
     spans = {(a, p): quote_spans(t) for a, p, t in
              zip(body["article_id"].tolist(), body["paragraph"].tolist(), body["text"].tolist())}
@@ -445,7 +442,7 @@ def find_mentions(corpus, actors=None, adjectives: bool = False) -> pd.DataFrame
     # In reading order, so each article's sentences are contiguous;
     # "introduced" (who was named in full so far) starts afresh with each article.
     for article_id, paragraph, sentence, file, outlet, date, text, start in sorted(
-            zip(*(_as_list(sentences[c]) for c in columns)), key=itemgetter(0, 1, 2)):
+            zip(*(as_list(sentences[c]) for c in columns)), key=itemgetter(0, 1, 2)):
         if article_id != current:
             introduced, current = set(), article_id
         found = matcher.candidates(text, date)
@@ -463,11 +460,11 @@ def find_mentions(corpus, actors=None, adjectives: bool = False) -> pd.DataFrame
     out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     for col in ("name", "kind", "parent"):
         out[col] = out[col].astype("string")
-    return _with_dtypes(out, {"start": "int64", "end": "int64", "paragraph": "int64", "sentence": "int64",
+    return with_dtypes(out, {"start": "int64", "end": "int64", "paragraph": "int64", "sentence": "int64",
                               "in_quote": "bool"})
 
 
-def _with_dtypes(df: pd.DataFrame, dtypes: dict) -> pd.DataFrame:
+def with_dtypes(df: pd.DataFrame, dtypes: dict) -> pd.DataFrame:
     """``df.astype(dtypes)``, converting only the columns not already of that dtype.
 
     Built from Python ints and bools, the columns usually are (not when

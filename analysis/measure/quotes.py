@@ -41,9 +41,16 @@ from operator import itemgetter
 
 import pandas as pd
 
-from analysis.measure.actors import FUNCTION_WORDS, _as_list, _registry, _with_dtypes, find_mentions
+from analysis.load.text import quote_spans
+from analysis.measure.actors import (
+    FUNCTION_WORDS,
+    actors_and_matcher,
+    as_list,
+    find_mentions,
+    with_dtypes,
+)
 
-__all__ = ["QUOTE_COLUMNS", "REPORTING_VERBS", "find_quotes", "quote_spans", "quoted_speakers"]
+__all__ = ["QUOTE_COLUMNS", "REPORTING_VERBS", "find_quotes", "quote_spans", "quoted_speakers"]  # quote_spans: from load.text
 
 # Reporting verbs as written (past, present and participle forms). Extend the
 # tuple (or pass ``verbs=``) to add more.
@@ -83,37 +90,12 @@ _STOP_CAPS = {"The", "A", "An", "On", "In", "At", "But", "And", "As", "When", "W
               "Before", "Speaking", "According", "However", "Meanwhile", "It", "This", "That",
               "There", "Here", "Some", "Others", "Many", "Analysts", "Critics", "Experts", "Officials"}
 _QUOTE_MARKS = "“”\""
-_MARK = re.compile("[“”\"]")
 _POSSESSIVE_TAIL = re.compile(r"(?:['’]s)?\s*")
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
 _LEAD = re.compile(r"[\s,;:–—-]*")
 _TOKEN = re.compile(r"\S+")
 _STOP_OR_CONNECTOR = _STOP_CAPS | _CONNECTORS
 _AUX_GAP = re.compile(r"(?:\s+(?:has|have|had|also|later|then|\w+ly))*\s+")
-
-
-def quote_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of the text inside each pair of double quotation marks.
-
-    Offsets exclude the marks themselves: ``text[start:end]`` is the quoted
-    text. A quotation still open at the end of ``text`` runs to its end; a
-    closing mark with no opening one is ignored.
-
-    >>> quote_spans('He said “yes”, then "no".')
-    [(9, 12), (21, 23)]
-    """
-    spans, open_at = [], None
-    for mark in _MARK.finditer(text):  # visit only the marks, not every character
-        i, ch = mark.start(), mark.group()
-        if ch == "“" or (ch == '"' and open_at is None):
-            if open_at is None:
-                open_at = i + 1
-        elif ch in "”\"" and open_at is not None:
-            spans.append((open_at, i))
-            open_at = None
-    if open_at is not None and open_at < len(text):
-        spans.append((open_at, len(text)))
-    return spans
 
 
 def _verb_regex(verbs) -> re.Pattern:
@@ -310,7 +292,7 @@ def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs
     (as written, e.g. "he"), ``verb`` (reporting verb as written or NA),
     ``attribution`` (after | before | sentence | continuation | pronoun | none).
     """
-    registry, _ = _registry(actors)
+    registry, _ = actors_and_matcher(actors)
     names = dict(zip(registry["id"].tolist(), registry["name"].tolist()))
     person = {a for a, k in zip(registry["id"].tolist(), registry["kind"].tolist()) if k == "person"}
     if mentions is None:
@@ -335,7 +317,7 @@ def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs
     rows = []
     current = None
     for article_id, paragraph, text, file, outlet, date in sorted(
-            zip(*(_as_list(body[c]) for c in para_cols)), key=itemgetter(0, 1)):
+            zip(*(as_list(body[c]) for c in para_cols)), key=itemgetter(0, 1)):
         if article_id != current:  # sorted: an article's paragraphs are contiguous
             current = article_id
             events: list[tuple[tuple[int, int], str | None, str]] = []  # ((paragraph, offset), actor, phrase)
@@ -402,7 +384,7 @@ def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs
     out = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     for col in ("speaker", "speaker_actor", "speaker_text", "verb"):
         out[col] = out[col].astype("string")
-    return _with_dtypes(out, {"paragraph": "int64", "sentence": "int64", "last_sentence": "int64",
+    return with_dtypes(out, {"paragraph": "int64", "sentence": "int64", "last_sentence": "int64",
                               "start": "int64", "end": "int64", "n_words": "int64"})
 
 

@@ -29,7 +29,7 @@ from operator import itemgetter
 
 import pandas as pd
 
-from analysis.measure.actors import _as_list, _with_dtypes
+from analysis.measure.actors import as_list, with_dtypes
 from analysis.measure.stats import summarize
 
 __all__ = [
@@ -198,7 +198,7 @@ def find_stance(corpus, mentions: pd.DataFrame, cues=None) -> pd.DataFrame:
     sentences = corpus.sentences
     sent_cols = keys + ("file", "outlet", "date", "text")
     for article_id, paragraph, sentence, file, outlet, date, text in sorted(
-            zip(*(_as_list(sentences[c]) for c in sent_cols)), key=itemgetter(0, 1, 2)):
+            zip(*(as_list(sentences[c]) for c in sent_cols)), key=itemgetter(0, 1, 2)):
         men = by_sentence.get((article_id, paragraph, sentence))
         if men is None or len({x[2] for x in men}) < 2:
             continue
@@ -227,7 +227,7 @@ def find_stance(corpus, mentions: pd.DataFrame, cues=None) -> pd.DataFrame:
                          m.group(), lemma, negated, bool(holder[4] or target[4]),
                          article_id, file, outlet, date, paragraph, sentence, text))
     out = pd.DataFrame(rows, columns=STANCE_COLUMNS)
-    return _with_dtypes(out, {"stance": "int64", "negated": "bool", "in_quote": "bool", "paragraph": "int64",
+    return with_dtypes(out, {"stance": "int64", "negated": "bool", "in_quote": "bool", "paragraph": "int64",
                               "sentence": "int64"})
 
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.models import targets
 from analysis.measure.stats import DEFAULT_MIN_N, summarize
+from analysis.models import scorers, targets
 
 __all__ = [
     "DEFAULT_METHOD",
@@ -41,7 +41,7 @@ __all__ = [
     "summarize_tone",
 ]
 
-DEFAULT_METHOD = targets.DEFAULT_METHOD
+DEFAULT_METHOD = scorers.DEFAULT
 
 # Aggregated measures and the method behind each; "target" is filled in from the data.
 MEASURES = {
@@ -64,11 +64,11 @@ def lexicon_scores(texts) -> pd.DataFrame:
     >>> lexicon_scores(["A wonderful, brave decision."]).round(2).iloc[0].tolist()
     [0.9, 1.0, 0.8]
     """
-    scores = [_lexicon(str(t)) for t in texts]
+    scores = [_sentence_lexicons(str(t)) for t in texts]
     return pd.DataFrame(scores, columns=_LEXICON_COLUMNS, dtype="float64")
 
 
-def _lexicon(text: str) -> tuple[float, float, float]:
+def _sentence_lexicons(text: str) -> tuple[float, float, float]:
     """(polarity, subjectivity, vader) of ``text``.
 
     Read from ``analysis.models.targets``' cached scorer, which the target model
@@ -77,7 +77,7 @@ def _lexicon(text: str) -> tuple[float, float, float]:
     and values as scoring with TextBlob's ``PatternAnalyzer`` and VADER
     directly (whitespace-only text scores 0 either way).
     """
-    compound, _, _, polarity, subjectivity = targets._lexicon(text)
+    compound, _, _, polarity, subjectivity = targets.lexicon_scores(text)
     return polarity, subjectivity, compound
 
 
@@ -92,7 +92,7 @@ def score_sentences(df: pd.DataFrame, text_col: str = "text") -> pd.DataFrame:
 
 # Targets scored per call of ``score_targets``. Before each batch its
 # sentences and clauses are scored here, so the model's own lexicon look-ups
-# of them hit ``targets._lexicon``'s bounded cache instead of scoring again.
+# of them hit ``targets.lexicon_scores``'s bounded cache instead of scoring again.
 _BATCH = 2048
 
 
@@ -117,6 +117,7 @@ def mention_tone(mentions: pd.DataFrame, sentences: pd.DataFrame, method: str = 
     sentence, span and other actors' spans, as in a repeated wire sentence)
     goes through the model once: the scores depend on nothing else.
     """
+    scorer = scorers.get(method)  # an unknown method: ValueError naming the choices, before any work
     keys = ["article_id", "paragraph", "sentence"]
     base = mentions.reset_index(drop=True)
     text_of = dict(zip(zip(*(sentences[k].tolist() for k in keys)), sentences["text"].tolist()))
@@ -157,15 +158,15 @@ def mention_tone(mentions: pd.DataFrame, sentences: pd.DataFrame, method: str = 
         for i in batch:
             for text in (str(distinct[i][0]), contexts[i]) if clause_lexicons else (str(distinct[i][0]),):
                 if text not in lex:
-                    lex[text] = _lexicon(text)
+                    lex[text] = _sentence_lexicons(text)
         frame = pd.DataFrame({
             "sentence_text": [distinct[i][0] for i in batch],
             "start": pd.array([distinct[i][1] for i in batch], dtype="int64"),
             "end": pd.array([distinct[i][2] for i in batch], dtype="int64"),
             "_others": [list(distinct[i][3]) for i in batch],
         })
-        scored = targets.score_targets(frame, text_col="sentence_text", start_col="start", end_col="end",
-                                       method=method, other_spans_col="_others")
+        scored = scorer.score(frame, text_col="sentence_text", start_col="start", end_col="end",
+                              other_spans_col="_others")
         target_scores.append({col: scored[col].to_numpy() for col in
                               ("target_label", "target_score", "p_neg", "p_neu", "p_pos") if col in scored})
 
@@ -306,7 +307,7 @@ def compare_methods(tone: pd.DataFrame, thresholds=None) -> pd.DataFrame:
 
     def labels(values, method):
         lo, hi = thresholds[method]
-        return pd.Series(targets._threshold(values.to_numpy(dtype=float), lo, hi)).map(_LABEL_NAMES)
+        return pd.Series(targets.threshold_labels(values.to_numpy(dtype=float), lo, hi)).map(_LABEL_NAMES)
 
     probs = rows[["p_neg", "p_neu", "p_pos"]].to_numpy(dtype=float) if len(rows) else np.zeros((0, 3))
     out = pd.DataFrame({

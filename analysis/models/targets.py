@@ -37,7 +37,6 @@ import hashlib
 import io
 import json
 import re
-import sys
 import time
 import zipfile
 import zlib
@@ -51,19 +50,23 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis.config import MODELS_DATA_DIR
+from analysis.models.newsmtsc import (
+    LABELS,
+    metrics_report,
+    read_newsmtsc,
+    with_probabilities,
+)
 
 __all__ = [
     "DEFAULT_METHOD",
     "METHODS",
     "MODEL_PATH",
     "evaluate_targets",
-    "evaluate_targets_cli",
     "load_light_model",
     "read_newsmtsc",
     "score_targets",
     "target_context",
     "target_features",
-    "train_light_cli",
     "train_light_model",
 ]
 
@@ -71,8 +74,6 @@ METHODS = ("textblob", "vader", "window", "model")
 DEFAULT_METHOD = "model"
 MODEL_PATH = MODELS_DATA_DIR / "target_model.npz"
 FORMAT_VERSION = 2  # 2: word-lexicon features, LR + naive Bayes coefficients
-LABELS = (-1, 0, 1)  # negative, neutral, positive; column order of p_neg/p_neu/p_pos
-_POLARITY_TO_LABEL = {2.0: -1, 4.0: 0, 6.0: 1}
 
 # Lexicon thresholds: score <= lo -> -1, score >= hi -> +1, else 0.
 # Chosen by grid search (step 0.05) for macro-F1 on train.jsonl only, with
@@ -101,42 +102,6 @@ DEFAULT_FEATURE_CONFIG = {
 # --------------------------------------------------------------------------
 # Reading data
 # --------------------------------------------------------------------------
-
-
-def read_newsmtsc(path) -> pd.DataFrame:
-    """Read a NewsMTSC JSONL file into one row per target.
-
-    Columns:
-        ``text`` (str): the sentence (``sentence_normalized``).
-        ``start``, ``end`` (int): character offsets of the mention, ``end``
-            exclusive, so ``text[start:end] == mention``.
-        ``mention`` (str): the target's surface form.
-        ``label`` (int): -1 negative, 0 neutral, 1 positive.
-
-    Raises ``ValueError`` with the line number for a malformed line (bad JSON,
-    missing field, unknown polarity, offsets that do not match the mention).
-    """
-    rows = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                text = record["sentence_normalized"]
-                for target in record["targets"]:
-                    start, end = int(target["from"]), int(target["to"])
-                    mention = target["mention"]
-                    label = _POLARITY_TO_LABEL[float(target["polarity"])]
-                    if text[start:end] != mention:
-                        raise ValueError("offsets do not match the mention")
-                    rows.append((text, start, end, mention, label))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}: line {lineno} is not a NewsMTSC record ({exc})") from exc
-    if not rows:
-        raise ValueError(f"{path}: no targets found")
-    df = pd.DataFrame(rows, columns=["text", "start", "end", "mention", "label"])
-    return df.astype({"start": "int64", "end": "int64", "label": "int64"})
 
 
 # --------------------------------------------------------------------------
@@ -319,7 +284,7 @@ def _textblob_en():
 
 
 @lru_cache(maxsize=65536)
-def _lexicon(text: str) -> tuple[float, float, float, float, float]:
+def lexicon_scores(text: str) -> tuple[float, float, float, float, float]:
     """(vader compound, vader pos, vader neg, textblob polarity, subjectivity).
 
     Cached because the same sentence is scored once per target in it.
@@ -331,18 +296,18 @@ def _lexicon(text: str) -> tuple[float, float, float, float, float]:
     return (float(v["compound"]), float(v["pos"]), float(v["neg"]), float(pol), float(subj))
 
 
-def _threshold(scores: np.ndarray, lo: float, hi: float) -> np.ndarray:
+def threshold_labels(scores: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.where(scores <= lo, -1, np.where(scores >= hi, 1, 0)).astype("int64")
 
 
 def _lexicon_score(method: str, text: str, start: int, end: int, others) -> float:
     """Score in [-1, 1] of one target for a lexicon method."""
     if method == "textblob":
-        return _lexicon(text)[3]
+        return lexicon_scores(text)[3]
     if method == "vader":
-        return _lexicon(text)[0]
+        return lexicon_scores(text)[0]
     lo, hi = target_context(text, start, end, others)
-    lex = _lexicon(text[lo:hi])
+    lex = lexicon_scores(text[lo:hi])
     return (lex[0] + lex[3]) / 2.0
 
 
@@ -364,7 +329,7 @@ def tune_lexicon_thresholds(train_path, method: str) -> tuple[float, float]:
     grid = np.round(np.arange(-0.5, 0.51, 0.05), 2)
     best = max(
         (
-            (f1_score(df.label, _threshold(scores, lo, hi), average="macro"), lo, hi)
+            (f1_score(df.label, threshold_labels(scores, lo, hi), average="macro"), lo, hi)
             for lo in grid
             for hi in grid
             if hi > lo
@@ -394,7 +359,7 @@ _NEGATIONS = frozenset(
     ]
 )
 _CLAUSE_PUNCT = frozenset('.,;:!?—–-()"“”')
-_N_LEX = 5  # values of the sentence from _lexicon
+_N_LEX = 5  # values of the sentence from lexicon_scores
 # Word-lexicon aggregates: for each lexicon (VADER valence / 4, Pattern
 # polarity) and each region around the mention (``lw``/``rw``: ``window``
 # words left/right; ``cl``/``cr``: clause left/right of the mention; ``rest``:
@@ -652,7 +617,7 @@ def target_features(
     by region and distance), always built from the masked token stream, so
     the mention's own words never appear; ``numeric`` holds ``N_NUMERIC``
     values: the sentence's lexicon scores (VADER compound/pos/neg, TextBlob
-    polarity/subjectivity; :func:`_lexicon`, shared with sentence scoring)
+    polarity/subjectivity; :func:`lexicon_scores`, shared with sentence scoring)
     and word-lexicon aggregates of the regions around the mention (per-word
     look-ups in the VADER and Pattern lexicons, negation-flipped; no
     analyser is run on parts of the sentence).
@@ -676,7 +641,7 @@ def target_features(
         text, start, end, others, lo, hi, k, cfg["neg_scope"]
     )
     names += lex_names
-    numeric = np.array(list(_lexicon(text)) + lex_values, dtype=np.float64)
+    numeric = np.array(list(lexicon_scores(text)) + lex_values, dtype=np.float64)
     return names, numeric
 
 
@@ -981,20 +946,6 @@ def validation_line(table: pd.DataFrame) -> str:
     return ", ".join(f"{name} {f1:.2f}" for name, f1 in zip(table["dev set"], table["macro_f1"]))
 
 
-def with_probabilities(out: pd.DataFrame, proba: np.ndarray) -> pd.DataFrame:
-    """Add ``p_neg``, ``p_neu``, ``p_pos``, ``target_label`` and ``target_score`` from class probabilities.
-
-    ``proba`` has one row per row of ``out`` and columns in ``LABELS`` order
-    (negative, neutral, positive). Shared by every probabilistic method.
-    """
-    out["p_neg"], out["p_neu"], out["p_pos"] = proba[:, 0], proba[:, 1], proba[:, 2]
-    out["target_label"] = (
-        np.asarray(LABELS, dtype=np.int64)[proba.argmax(axis=1)] if len(out) else np.zeros(0, np.int64)
-    )
-    out["target_score"] = proba[:, 2] - proba[:, 0]
-    return out
-
-
 def score_targets(
     df: pd.DataFrame,
     text_col: str = "text",
@@ -1017,15 +968,10 @@ def score_targets(
         ``target_score`` (float in [-1, 1]): ``p_pos - p_neg`` for ``model``;
             the lexicon score (sentence or clause) for the other methods.
         ``p_neg``, ``p_neu``, ``p_pos`` (float in [0, 1], sum 1): ``model`` only.
-    The input is not modified. ``method="transformer"`` uses the optional
-    fine-tuned encoder (``analysis.models.transformer``; needs its extra and a
-    trained model in ``models/transformer/``).
+    The input is not modified. ``analysis.models.scorers`` puts every method,
+    the optional transformer among them, behind one interface.
     """
-    if method == "transformer":
-        from analysis.models.transformer import score_targets_transformer
-
-        return score_targets_transformer(df, text_col=text_col, start_col=start_col, end_col=end_col)
-    if method not in METHODS:
+    if method not in METHODS:  # the transformer and any other method: analysis.models.scorers
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     out = df.copy()
     if other_spans_col is None:
@@ -1054,7 +1000,7 @@ def score_targets(
         ],
         dtype=np.float64,
     )
-    out["target_label"] = _threshold(scores, *LEXICON_THRESHOLDS[method])
+    out["target_label"] = threshold_labels(scores, *LEXICON_THRESHOLDS[method])
     out["target_score"] = np.clip(scores, -1.0, 1.0)
     return out
 
@@ -1062,8 +1008,6 @@ def score_targets(
 # --------------------------------------------------------------------------
 # Evaluation and CLI
 # --------------------------------------------------------------------------
-
-_CLASS_NAMES = {-1: "negative", 0: "neutral", 1: "positive"}
 
 
 def _evaluate_df(df: pd.DataFrame, method: str, model: dict | None = None) -> tuple[str, dict]:
@@ -1073,54 +1017,13 @@ def _evaluate_df(df: pd.DataFrame, method: str, model: dict | None = None) -> tu
     _pattern()
     if method == "model" and model is None:
         model = load_light_model()
-    _lexicon.cache_clear()
+    lexicon_scores.cache_clear()
     _token_data.cache_clear()
     _clause_cuts.cache_clear()
     t0 = time.perf_counter()
     scored = score_targets(df, method=method, model=model)
     seconds = time.perf_counter() - t0
-    return _metrics_report(method, df.label.to_numpy(), scored.target_label.to_numpy(), seconds)
-
-
-def _metrics_report(method: str, y, pred, seconds: float) -> tuple[str, dict]:
-    """Metrics of predicted labels ``pred`` against ``y`` and their report text.
-
-    ``seconds`` is the scoring time, for ``targets_per_s``. Shared with the
-    optional transformer method (``analysis.models.transformer``) so that every
-    method is reported the same way.
-    """
-    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
-
-    y, pred = np.asarray(y), np.asarray(pred)
-    prec, rec, f1, support = precision_recall_fscore_support(
-        y, pred, labels=list(LABELS), zero_division=0
-    )
-    metrics = {
-        "method": method,
-        "n": len(y),
-        "accuracy": float(accuracy_score(y, pred)),
-        "macro_f1": float(f1_score(y, pred, labels=list(LABELS), average="macro", zero_division=0)),
-        "targets_per_s": float(len(y) / seconds) if seconds > 0 else float("inf"),
-        "per_class": {
-            _CLASS_NAMES[c]: {
-                "precision": float(p),
-                "recall": float(r),
-                "f1": float(f),
-                "n": int(s),
-            }
-            for c, p, r, f, s in zip(LABELS, prec, rec, f1, support)
-        },
-    }
-    lines = [f"method={method}", f"{'class':<10} {'precision':>9} {'recall':>7} {'f1':>6} {'n':>6}"]
-    for name, m in metrics["per_class"].items():
-        lines.append(
-            f"{name:<10} {m['precision']:>9.3f} {m['recall']:>7.3f} {m['f1']:>6.3f} {m['n']:>6d}"
-        )
-    lines.append(f"targets/s={metrics['targets_per_s']:.0f}")
-    lines.append(
-        f"F1m={metrics['macro_f1']:.3f} accuracy={metrics['accuracy']:.3f} n={metrics['n']}"
-    )
-    return "\n".join(lines), metrics
+    return metrics_report(method, df.label.to_numpy(), scored.target_label.to_numpy(), seconds)
 
 
 def evaluate_targets(path, method: str = DEFAULT_METHOD) -> tuple[str, dict]:
@@ -1134,48 +1037,3 @@ def evaluate_targets(path, method: str = DEFAULT_METHOD) -> tuple[str, dict]:
     return _evaluate_df(read_newsmtsc(path), method)
 
 
-def evaluate_targets_cli(path: str, method: str = DEFAULT_METHOD) -> int:
-    """CLI: print the evaluation report; 2 for an unusable file or method."""
-    if method not in METHODS:
-        print(
-            f"error: unknown method {method!r}; choose one of {', '.join(METHODS)}.",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        report, _ = evaluate_targets(path, method)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot evaluate {path}: {_one_line(exc)}.", file=sys.stderr)
-        return 2
-    print(report)
-    return 0
-
-
-def train_light_cli(train_path: str, out_path: str | None = None) -> int:
-    """CLI: retrain the model file and print its figures.
-
-    The dev files that sit beside ``train_path`` (``rw_dev.jsonl``,
-    ``mt_dev.jsonl``) are scored into the file's metadata when present.
-    """
-    devs = [
-        p
-        for p in (Path(train_path).with_name(n) for n in ("rw_dev.jsonl", "mt_dev.jsonl"))
-        if p.exists()
-    ]
-    try:
-        meta = train_light_model(train_path, out_path or MODEL_PATH, dev_paths=devs)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot train on {train_path}: {_one_line(exc)}.", file=sys.stderr)
-        return 2
-    print(f"wrote {out_path or MODEL_PATH}")
-    print(
-        f"C={meta['C']} nb_alpha={meta['nb_alpha']} nb_weight={meta['nb_weight']}"
-        f" cv_macro_f1={meta['cv_best_macro_f1']} train_sha256={meta['train_sha256']}"
-    )
-    for name, figures in meta["dev"].items():
-        print(f"{name}: F1m={figures['macro_f1']:.3f} accuracy={figures['accuracy']:.3f}")
-    return 0
-
-
-def _one_line(exc: BaseException) -> str:
-    return str(exc).splitlines()[0].rstrip(".") if str(exc) else type(exc).__name__

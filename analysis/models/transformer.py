@@ -52,7 +52,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import PROJECT_DIR
-from analysis.models.targets import LABELS, _one_line, read_newsmtsc, with_probabilities
+from analysis.models.newsmtsc import (
+    LABELS,
+    metrics_report,
+    read_newsmtsc,
+    with_probabilities,
+)
 
 __all__ = [
     "MARKERS",
@@ -61,12 +66,10 @@ __all__ = [
     "available",
     "combine",
     "evaluate_transformer",
-    "evaluate_transformer_cli",
     "load",
     "mark_target",
     "score_targets_transformer",
     "train",
-    "train_cli",
 ]
 
 METHOD = "transformer"
@@ -839,12 +842,11 @@ def score_targets_transformer(
 
 
 def _evaluate_df(df: pd.DataFrame, model: dict, threads: int = 2) -> tuple[str, dict]:
-    from analysis.models.targets import _metrics_report
 
     t0 = time.perf_counter()
     scored = score_targets_transformer(df, model=model, threads=threads)
     seconds = time.perf_counter() - t0
-    return _metrics_report(METHOD, df.label.to_numpy(), scored.target_label.to_numpy(), seconds)
+    return metrics_report(METHOD, df.label.to_numpy(), scored.target_label.to_numpy(), seconds)
 
 
 def evaluate_transformer(path, model_dir=None) -> tuple[str, dict]:
@@ -859,57 +861,3 @@ def evaluate_transformer(path, model_dir=None) -> tuple[str, dict]:
     return _evaluate_df(df, load(model_dir))
 
 
-def evaluate_transformer_cli(path: str, model_dir: str | None = None) -> int:
-    """CLI: print the evaluation report; 2 when torch, the model or the file is unusable."""
-    try:
-        report, _ = evaluate_transformer(path, model_dir)
-    except (ImportError, FileNotFoundError) as exc:
-        print(f"error: {_one_line(exc)}.", file=sys.stderr)
-        return 2
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot evaluate {path}: {_one_line(exc)}.", file=sys.stderr)
-        return 2
-    print(report)
-    return 0
-
-
-def train_cli(
-    train_path: str,
-    out_dir: str | None = None,
-    epochs: int | None = None,
-    limit: int | None = None,
-    threads: int = 2,
-    seed=None,
-    settings: dict | None = None,
-    last_step_dir: str | None = None,
-) -> int:
-    """CLI: fine-tune, show a progress bar, then print time, speed and dev figures.
-
-    The dev files beside ``train_path`` are scored when present. ``epochs``
-    None means ``DEFAULT_EPOCHS``; ``seed`` (None: ``DEFAULT_SEEDS``),
-    ``settings`` and ``last_step_dir`` are passed to :func:`train`.
-    """
-    out = Path(out_dir) if out_dir else MODEL_DIR
-    try:
-        meta = train(
-            train_path, out, epochs=epochs, limit=limit, threads=threads, seed=seed,
-            settings=settings, last_step_dir=last_step_dir,
-        )  # fmt: skip
-    except ImportError as exc:
-        print(f"error: {_one_line(exc)}.", file=sys.stderr)
-        return 2
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot train on {train_path}: {_one_line(exc)}.", file=sys.stderr)
-        return 2
-    print(f"wrote {out}")
-    print(
-        f"trained on {meta['n_train']} targets x {meta['epochs']} epochs in "
-        f"{meta['train_seconds']:.0f} s ({meta['examples_per_s']:.1f} examples/s), "
-        f"final loss {meta['final_loss']}"
-    )
-    for name, f in meta["dev"].items():
-        print(
-            f"{name}: F1m={f['macro_f1']:.3f} accuracy={f['accuracy']:.3f} "
-            f"n={f['n']} ({f['targets_per_s']:.0f} targets/s)"
-        )
-    return 0

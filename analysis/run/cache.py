@@ -39,10 +39,10 @@ from pathlib import Path
 import pandas as pd
 from pyarrow import ArrowException
 
-from analysis.run import datafile
 from analysis.config import CACHE_TAG, CACHE_TAG_NAME
 from analysis.hashing import file_hash, key
 from analysis.outputs import write_bytes
+from analysis.run import datafile
 
 __all__ = ["Cache", "key", "file_hash", "default_cache_dir", "open_cache", "KEY_COLUMN", "MAX_SEGMENTS", "CACHE_ENV"]
 

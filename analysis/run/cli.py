@@ -20,8 +20,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.config import VERSION as __version__
 from analysis.config import OUTPUT_PARTS, PROVENANCE_NAME
+from analysis.config import VERSION as __version__
 from analysis.load.corpus import CorpusError, load_corpus
 from analysis.outputs import DiskFull
 
@@ -40,9 +40,9 @@ def _jobs(value: str) -> int:
 
 
 def _tone_methods() -> tuple[str, ...]:
-    from analysis.models.targets import METHODS
+    from analysis.models import scorers
 
-    return (*METHODS, "transformer")
+    return scorers.names()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("evaluate-targets", help="score a NewsMTSC-format file of targets against its labels")
     p.add_argument("file")
-    p.add_argument("--method", default=None, choices=("textblob", "vader", "window", "model", "transformer"),
+    p.add_argument("--method", default=None, choices=_tone_methods(),
                    help="scoring method (default: the best installed: transformer when its extra and a trained "
                         "model are present, else model)")
     p.add_argument("--model-dir", default=None, help="trained transformer folder (default: models/transformer/)")
@@ -223,22 +223,23 @@ def _analyze(args, cache=None):
 
     ``cache``: as for ``analyze``; None for the default folder, or none with ``--no-cache``.
     """
-    from analysis.measure.actors import load_actors
-    from analysis.run.cache import Cache, default_cache_dir
     from analysis.config import PROJECT_DIR
     from analysis.count.frames import load_frames
+    from analysis.measure.actors import load_actors
+    from analysis.run.cache import Cache, default_cache_dir
     from analysis.run.pipeline import analyze
-    from analysis.run.tables import write_tables
     from analysis.run.provenance import write_manifest
+    from analysis.run.tables import write_tables
 
     folder = Path(args.folder) if args.folder else _seeds()
     out = Path(args.out) if args.out else PROJECT_DIR
-    if args.method == "transformer":
-        from analysis.models import transformer
+    if args.method:
+        from analysis.models import scorers
 
-        if not transformer.available():
-            print('error: --method transformer needs its extra (pip install -e ".[transformer]") and a trained '
-                  "model (python -m analysis train-targets); use --method model meanwhile.", file=sys.stderr)
+        scorer = scorers.get(args.method)
+        if not scorer.available():
+            print(f"error: --method {scorer.name} needs {scorer.needs}; use --method {scorers.DEFAULT} meanwhile.",
+                  file=sys.stderr)
             return EXIT_USAGE, None
     for name, loader in (("actors", load_actors), ("frames", load_frames)):
         path = getattr(args, name)
@@ -329,7 +330,12 @@ def cmd_run(args) -> int:
 
 
 def _run(args, cache=None) -> int:
-    from analysis.run.notebooks import NoSuchNotebook, NotebookFailed, list_notebooks, run_notebooks
+    from analysis.run.notebooks import (
+        NoSuchNotebook,
+        NotebookFailed,
+        list_notebooks,
+        run_notebooks,
+    )
 
     try:
         list_notebooks(args.notebooks)  # a name that matches nothing is a usage error, found before any work
@@ -358,26 +364,24 @@ def _seeds() -> Path:
 
 
 def cmd_evaluate_targets(args) -> int:
-    from analysis.models import targets, transformer
+    from analysis.run.commands import evaluate_targets_cli
 
-    method = args.method or ("transformer" if transformer.available(args.model_dir) else targets.DEFAULT_METHOD)
-    if method == "transformer":
-        return transformer.evaluate_transformer_cli(args.file, args.model_dir)
-    return targets.evaluate_targets_cli(args.file, method)
+    return evaluate_targets_cli(args.file, args.method, args.model_dir)
 
 
 def cmd_train_transformer(args) -> int:
-    from analysis.models import transformer
     from analysis.config import EVAL_DIR
+    from analysis.run.commands import train_transformer_cli
 
     train = args.train or str(EVAL_DIR / "train.jsonl")
-    return transformer.train_cli(train, args.out, args.epochs, args.limit, threads=args.threads)
+    return train_transformer_cli(train, args.out, args.epochs, args.limit, threads=args.threads)
 
 
 def cmd_train_light(args) -> int:
-    from analysis.models import targets
     from analysis.config import EVAL_DIR
+    from analysis.models import targets
+    from analysis.run.commands import train_light_cli
 
     train = args.train or str(EVAL_DIR / "train.jsonl")
     out = args.out or str(targets.MODEL_PATH)
-    return targets.train_light_cli(train, out)
+    return train_light_cli(train, out)

@@ -21,12 +21,19 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.count import frames
-from analysis.models import targets
+from analysis.load.corpus import (
+    PROBLEM_COLUMNS,
+    LoadedArticle,
+    assemble,
+    load_article,
+    plan_corpus,
+    select_articles,
+)
 from analysis.measure.actors import load_actors
-from analysis.load.corpus import PROBLEM_COLUMNS, LoadedArticle, assemble, load_article, plan_corpus, select_articles
+from analysis.measure.stats import DEFAULT_MIN_N
+from analysis.models import scorers
 from analysis.run.aggregate import aggregate
 from analysis.run.annotate import PER_ARTICLE, annotate_article
-from analysis.measure.stats import DEFAULT_MIN_N
 
 __all__ = ["analyze_dask", "read_table", "TABLES"]
 
@@ -96,7 +103,7 @@ def analyze_dask(
     if own_client:
         client = Client(scheduler) if scheduler else Client(processes=True, n_workers=2, threads_per_worker=1)
     try:
-        method = method or targets.DEFAULT_METHOD
+        method = scorers.get(method).name
         actor_table, frame_dict = load_actors(actors), frames.load_frames(frame_table)
         plan = plan_corpus(folder)
         workers = max(1, len(client.scheduler_info().get("workers", {})))

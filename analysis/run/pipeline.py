@@ -34,7 +34,7 @@ from analysis.hashing import key as cache_key
 from analysis.load.corpus import LOADER_VERSION, Corpus, plan_corpus
 from analysis.measure.actors import load_actors
 from analysis.measure.stats import DEFAULT_MIN_N
-from analysis.models import targets
+from analysis.models import scorers, targets
 from analysis.run.aggregate import (
     AGGREGATE_VERSION,
     AGGREGATES,
@@ -44,7 +44,13 @@ from analysis.run.aggregate import (
     aggregate,
     aggregate_inputs,
 )
-from analysis.run.annotate import Inputs, cached_load, load_keys, per_article, release_memory, table_hash
+from analysis.run.annotate import (
+    Inputs,
+    cached_load,
+    load_keys,
+    per_article,
+    table_hash,
+)
 from analysis.run.cache import Cache, default_cache_dir, open_cache
 
 __all__ = ["analyze", "default_cache_dir", "load_corpus_cached", "validation"]
@@ -92,7 +98,7 @@ def analyze(
     ``keyness_by_outlet``, ``terms_by_article`` (each article's top
     ``ARTICLE_TERMS_TOP`` words by TF-IDF), ``frame_shares``, ``naming``.
     """
-    method = method or targets.DEFAULT_METHOD
+    method = scorers.get(method).name  # an unknown method fails here, before any work
     store = open_cache(cache)
     params: dict = {}  # per-article options would go here; min_n only shapes aggregates
     model_hash = _model_hash(method)  # once: the transformer's weights are large
@@ -158,15 +164,9 @@ def _snapshot_key(plan, load_keys_: list[str], method: str, model_hash: str | No
 
 
 def _model_hash(method: str) -> str | None:
-    """Hash of the trained weights a tone method reads: the light model's file, or the transformer's folder."""
-    if method == "model":
-        return file_hash(targets.MODEL_PATH)
-    if method == "transformer":  # trained locally into models/transformer/, outside the package
-        from analysis.models.transformer import MODEL_DIR
-
-        files = sorted(p for p in MODEL_DIR.glob("*") if p.is_file()) if MODEL_DIR.is_dir() else []
-        return cache_key([(p.name, file_hash(p)) for p in files])
-    return None
+    """Hash of the trained weights a tone method reads (``Scorer.weights``); None for a lexicon."""
+    weights = scorers.get(method).weights()
+    return cache_key([(p.name, file_hash(p)) for p in weights]) if weights or method == "transformer" else None
 
 
 @lru_cache(maxsize=1)
@@ -201,7 +201,7 @@ def validation(method: str | None = None, folder=None, cache: bool | str | Path 
 
     ``cache``: as for ``analyze``. The notebooks show this table beside every tone figure.
     """
-    return targets.validation(method or targets.DEFAULT_METHOD, folder, store=open_cache(cache))
+    return targets.validation(scorers.get(method).name, folder, store=open_cache(cache))
 
 
 def load_corpus_cached(folder, jobs: int = 1, cache: bool | str | Path | Cache = True, exclude=()) -> Corpus:

@@ -13,10 +13,10 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from analysis.config import VERSION as __version__
-from analysis.run.cache import file_hash
 from analysis.config import DATA_DIR, MODELS_DATA_DIR, PACKAGE_NAME
+from analysis.config import VERSION as __version__
 from analysis.outputs import write_text
+from analysis.run.cache import file_hash
 
 __all__ = ["build_manifest", "write_manifest", "DEPENDENCIES"]
 

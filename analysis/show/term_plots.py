@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 from wordcloud import WordCloud
 
-from analysis.show.plots import PALETTE, outlet_colors
 from analysis.count.terms import load_stopwords
+from analysis.show.plots import PALETTE, outlet_colors
 
 __all__ = [
     "term_bars",
