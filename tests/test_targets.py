@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.models import context, features
 from analysis.models import targets as T
 from analysis.run import commands
 
@@ -84,7 +86,7 @@ def test_features_at_sentence_edges_and_several_targets():
 def test_word_lexicon_features_follow_the_target():
     names, numeric = T.target_features(SENT, *PUTIN, others=[ZEL])
     assert numeric.shape == (T.N_NUMERIC,)
-    np.testing.assert_array_equal(numeric[: T._N_LEX], T.lexicon_scores(SENT))
+    np.testing.assert_array_equal(numeric[: features._N_LEX], T.lexicon_scores(SENT))
     assert "X:rw:+:1" in names and not any(n.startswith("X:") and n.endswith("-") for n in names)
     names, _ = T.target_features(SENT, *ZEL, others=[PUTIN])
     assert "X:rw:-:1" in names and "X:cr:-" in names
@@ -92,12 +94,12 @@ def test_word_lexicon_features_follow_the_target():
 
 def test_word_valences_flip_after_negation():
     text = "He did not praise the plan, but praised the deal"
-    vader, pattern = T._word_valences(text, 3)
-    norm = T._token_data(text)[3]
+    vader, pattern = features._word_valences(text, 3)
+    norm = context.token_data(text)[3]
     first, second = norm.index("praise"), len(norm) - 3
     assert norm[second] == "praised"
     assert vader[first] < 0 < vader[second]
-    assert vader[first] == -T._word_lexicons()[0]["praise"]  # "not" flips it
+    assert vader[first] == -features._word_lexicons()[0]["praise"]  # "not" flips it
     assert pattern[norm.index("plan")] == 0.0  # not in the lexicon
 
 
@@ -109,7 +111,7 @@ def test_lexicon_features_do_not_run_the_analysers_on_parts(monkeypatch):
         calls.append(text)
         return real(text)
 
-    monkeypatch.setattr(T, "lexicon_scores", spy)
+    monkeypatch.setattr(features, "lexicon_scores", spy)  # where target_features looks it up
     T.target_features(SENT, *PUTIN, others=[ZEL])
     T.target_features(SENT, *ZEL, others=[PUTIN])
     assert set(calls) == {SENT}
@@ -242,7 +244,7 @@ _TRICKY = [
 
 
 def _literal_clamp(text, start, end, lo, hi, n_words):
-    toks = [(m.group(), m.start(), m.end()) for m in T._TOKEN_RE.finditer(text)]
+    toks = [(m.group(), m.start(), m.end()) for m in context._TOKEN_RE.finditer(text)]
     left = [t for t in toks if lo <= t[1] and t[2] <= start]
     right = [t for t in toks if t[1] >= end and t[2] <= hi]
     if len(left) > n_words:
@@ -254,9 +256,9 @@ def _literal_clamp(text, start, end, lo, hi, n_words):
 
 def test_cached_tokens_match_the_regex():
     for text in _TRICKY:
-        expected = [(m.group(), m.start(), m.end()) for m in T._TOKEN_RE.finditer(text)]
-        assert list(T._tokens(text)) == expected
-        assert list(T._tokens(text)) == expected  # second call: from the cache
+        expected = [(m.group(), m.start(), m.end()) for m in context._TOKEN_RE.finditer(text)]
+        assert list(context._tokens(text)) == expected
+        assert list(context._tokens(text)) == expected  # second call: from the cache
 
 
 def test_clamp_words_bisect_matches_literal_definition():
@@ -269,7 +271,7 @@ def test_clamp_words_bisect_matches_literal_definition():
             lo = int(rng.integers(0, start + 1))
             hi = int(rng.integers(end, n + 1))
             for n_words in (0, 1, 2, 3, 12):
-                assert T._clamp_words(text, start, end, lo, hi, n_words) == _literal_clamp(
+                assert context._clamp_words(text, start, end, lo, hi, n_words) == _literal_clamp(
                     text, start, end, lo, hi, n_words
                 )
 
@@ -286,13 +288,13 @@ def test_clause_tokens_reused_from_sentence_match_tokenising_the_slice():
             others = sorted(
                 {(int(s), int(s) + int(rng.integers(0, 8))) for s in rng.integers(0, n + 1, 3)}
             )
-            expected, _ = T._masked_tokens(
+            expected, _ = features._masked_tokens(
                 text[lo:hi],
                 start - lo,
                 end - lo,
                 [(s - lo, e - lo) for s, e in others if lo <= s and e <= hi],
             )
-            assert T._context_masked_tokens(text, start, end, others, lo, hi) == expected
+            assert features._context_masked_tokens(text, start, end, others, lo, hi) == expected
 
 
 def _literal_mask(starts, ends, norm, start, end, others):
@@ -321,7 +323,7 @@ def _literal_mask(starts, ends, norm, start, end, others):
 def test_masking_by_bisection_follows_the_token_by_token_rule():
     rng = np.random.default_rng(2)
     for text in _TRICKY + [SENT, "Kim met Kim, then Kim  met   Putin and Kim again ."]:
-        _, starts, ends, norm = T._token_data(text)
+        _, starts, ends, norm = context.token_data(text)
         n = len(text)
         for _ in range(400):
             start = int(rng.integers(0, n + 1))
@@ -332,7 +334,7 @@ def test_masking_by_bisection_follows_the_token_by_token_rule():
             a = int(rng.integers(0, len(starts) + 1))
             b = int(rng.integers(a, len(starts) + 1))
             expected = _literal_mask(starts[a:b], ends[a:b], norm[a:b], start, end, others)
-            assert T._mask_range(starts, ends, norm, a, b, start, end, others) == expected
+            assert features._mask_range(starts, ends, norm, a, b, start, end, others) == expected
 
 
 def test_hash_rows_memo_matches_crc32_per_string():
@@ -340,7 +342,7 @@ def test_hash_rows_memo_matches_crc32_per_string():
 
     rows = [["BIAS", "S:a", "S:a b", "W:é"], ["BIAS", "S:a"], [], ["C:x", "C:x"]]
     mask = (1 << 10) - 1
-    X = T._hash_rows(rows, 10)
+    X = features._hash_rows(rows, 10)
     for i, names in enumerate(rows):
         expected = sorted({zlib.crc32(n.encode("utf-8")) & mask for n in names})
         assert X.indices[X.indptr[i] : X.indptr[i + 1]].tolist() == expected
@@ -351,8 +353,8 @@ def test_model_scores_do_not_depend_on_token_caches():
         {"text": [SENT, SENT, _TRICKY[1]], "start": [0, 27, 0], "end": [5, 36, 6]}
     )
     first = T.score_targets(df, method="model")
-    T._token_data.cache_clear()
-    T._clause_cuts.cache_clear()
+    context.token_data.cache_clear()
+    context.clause_cuts.cache_clear()
     pd.testing.assert_frame_equal(T.score_targets(df, method="model"), first, check_exact=True)
     pd.testing.assert_frame_equal(T.score_targets(df, method="model"), first, check_exact=True)
 
@@ -382,7 +384,7 @@ def test_validation_is_cached_by_method_model_and_dev_files(tmp_path):
 def test_hash_rows_is_binary_with_sorted_columns_when_strings_collide():
     # 2 bits: many strings share a column; each row still lists a column once, in order, with value 1.
     rows = [[f"S:w{i}" for i in range(40)], ["BIAS", "BIAS"], [], ["L:x"] * 3 + ["R:x"]]
-    X = T._hash_rows(rows, 2)
+    X = features._hash_rows(rows, 2)
     assert X.shape == (4, 4)
     assert X.has_canonical_format and set(X.data.tolist()) == {1.0}
-    assert X.getnnz(axis=1).tolist() == [4, 1, 0, len({T.zlib.crc32(n.encode()) & 3 for n in ("L:x", "R:x")})]
+    assert X.getnnz(axis=1).tolist() == [4, 1, 0, len({zlib.crc32(n.encode()) & 3 for n in ("L:x", "R:x")})]

@@ -146,8 +146,8 @@ def test_the_textblob_scorer_loads_without_nltk_and_scores_as_textblob_does():
 
     code = """
 import sys
-from analysis.models import targets
-score = targets._pattern()
+from analysis.models import lexicons
+score = lexicons.pattern_analyzer()
 assert "nltk" not in sys.modules and "textblob" not in sys.modules, "NLTK was imported"
 texts = ["A wonderful, brave decision.", "This is not good at all!", "Terribly sad news.", ""]
 ours = [tuple(score(t)) for t in texts]

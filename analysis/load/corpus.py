@@ -12,31 +12,32 @@ and its manifest row, so it can be cached by content hash and run in parallel.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
-import os
 import re
-import stat
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import (
-    CACHE_TAG,
-    CACHE_TAG_NAME,
-    MANIFEST_NAME,
-    OUTPUT_PARTS,
-    PACKAGE_NAME,
-    PROVENANCE_NAME,
-)
+from analysis.config import MANIFEST_NAME
+from analysis.load.dates import parse_date
+from analysis.load.files import find_files
 from analysis.load.furniture import classify_paragraphs
+from analysis.load.manifest import Manifest, clean_relpath, read_manifest
 from analysis.load.parallel import parallel_map
-from analysis.load.reading import Unreadable, decode_bytes, read_text
+from analysis.load.reading import Unreadable, read_text
+from analysis.load.schema import (
+    ARTICLE_COLUMNS,
+    FRONT_MATTER_KEYS,
+    KNOWN_COLUMNS,
+    PARAGRAPH_COLUMNS,
+    PARAGRAPH_META,
+    PROBLEM_COLUMNS,
+    SENTENCE_COLUMNS,
+    TEXT_SUFFIXES,
+    UNKNOWN_OUTLET,
+)
 from analysis.load.text import (
     count_words,
     detect_language,
@@ -47,41 +48,11 @@ from analysis.load.text import (
 __all__ = [
     "Corpus", "CorpusError", "load_corpus", "load_plan", "load_files", "read_manifest", "plan_corpus",
     "select_articles", "assemble",
-    "load_article", "KNOWN_COLUMNS", "TEXT_SUFFIXES",
+    "load_article", "parse_date", "KNOWN_COLUMNS", "TEXT_SUFFIXES",
 ]
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
-KNOWN_COLUMNS = ("outlet", "country", "title", "date", "author", "url", "genre")
-# Metadata a file can carry itself (YAML front matter), used where the manifest has none.
-FRONT_MATTER_KEYS = {"title": "title", "headline": "title", "date": "date", "published": "date",
-                     "author": "author", "byline": "author", "outlet": "outlet", "source": "outlet",
-                     "publication": "outlet", "url": "url", "link": "url", "country": "country", "genre": "genre"}
-# Prefix of a manifest column renamed because its name is one of the corpus tables' own.
-META_PREFIX = "meta_"
-UNKNOWN_OUTLET = "unknown"
 # Part of every cache key of the loading step: bump it when loading changes its output.
 LOADER_VERSION = "load-2"  # 2: invisible characters, bad UTF-8 bytes, HTML furniture, front matter
-
-ARTICLE_COLUMNS = [
-    "article_id", "file", "outlet", "country", "title", "date", "date_precision", "date_text", "author", "url", "genre",
-    "language", "n_paragraphs", "n_body_paragraphs", "n_sentences", "n_words", "n_chars",
-    "sha256", "encoding",
-]
-PARAGRAPH_COLUMNS = [
-    "article_id", "paragraph", "text", "kind", "reason", "n_words", "n_sentences",
-    "position", "start", "end",
-]
-SENTENCE_COLUMNS = [
-    "article_id", "paragraph", "sentence", "text", "start", "end", "n_words",
-    "file", "outlet", "date", "language",
-]
-PROBLEM_COLUMNS = ["file", "problem", "message", "loaded"]
-# Names a manifest column may not take: it would overwrite a column of the corpus tables.
-RESERVED_COLUMNS = frozenset(
-    [*ARTICLE_COLUMNS, *PARAGRAPH_COLUMNS, *SENTENCE_COLUMNS, *PROBLEM_COLUMNS, "_key", "index", "level_0"]
-) - set(KNOWN_COLUMNS) - {"file"}
-# Metadata repeated on every paragraph row, so a paragraph table can be grouped alone.
-PARAGRAPH_META = ["file", "outlet", "country", "date", "title", "author", "genre", "url", "language"]
 
 
 class CorpusError(Exception):
@@ -124,124 +95,7 @@ class Corpus:
         return self.paragraphs[self.paragraphs["kind"] == "body"].reset_index(drop=True)
 
 
-@dataclass
-class Manifest:
-    rows: dict[str, dict[str, str]]  # relative posix path -> metadata
-    columns: list[str]
-    problems: list[tuple[str, str, str, bool]]
-    present: bool
-
-
 # --------------------------------------------------------------------------- manifest
-
-
-def read_manifest(folder: Path) -> Manifest:
-    """Read ``folder/articles.csv``; every row that cannot be used becomes a problem.
-
-    Commas, semicolons, tabs or pipes separate the fields (Excel saves
-    semicolons in many locales, and tabs in UTF-16 as "Unicode text"); the
-    encoding is found as for articles. Rows with the wrong number of fields,
-    without a file name, or repeating an earlier file are reported and
-    skipped; the other rows are kept. File names match the files on disk in
-    Unicode NFC form, with spaces around each part of the path ignored. A
-    column named like one of the corpus tables' own (``text``, ``kind``,
-    ``sha256``, …) is kept as ``meta_<name>`` and reported. A manifest
-    without a ``file`` column cannot be matched to files and is reported
-    whole. A manifest that is a link to a file outside the folder is not read.
-    """
-    path = folder / MANIFEST_NAME
-    if path.is_symlink() and not _inside(path, folder):
-        return Manifest({}, [], [(MANIFEST_NAME, "outside_link", f"The manifest is a link to {_link_target(path)}, "
-                                 "outside the corpus folder; it is not read. All files load with outlet 'unknown'.",
-                                 False)], present=True)
-    if not path.is_file():
-        return Manifest({}, [], [], present=False)
-    problems: list[tuple[str, str, str, bool]] = []
-
-    def bad(code: str, message: str) -> Manifest:
-        problems.append((MANIFEST_NAME, code, message, False))
-        return Manifest({}, [], problems, present=True)
-
-    try:
-        decoded = decode_bytes(path.read_bytes())
-    except Unreadable as err:
-        return bad("bad_manifest", f"The manifest ({MANIFEST_NAME}) cannot be read: {err.message} All files load with outlet 'unknown'.")
-    except OSError as err:
-        return bad("bad_manifest", f"The manifest ({MANIFEST_NAME}) cannot be read: {err.strerror}. All files load with outlet 'unknown'.")
-    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    delimiter = _sniff_delimiter(text)
-    try:
-        records = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
-    except csv.Error as err:
-        return bad("bad_manifest", f"The manifest ({MANIFEST_NAME}) is not valid CSV ({err}). All files load with outlet 'unknown'.")
-    records = [r for r in records if any(cell.strip() for cell in r)]
-    if not records:
-        return bad("bad_manifest", f"The manifest ({MANIFEST_NAME}) is empty. All files load with outlet 'unknown'.")
-    header = [h.strip().lower() for h in records[0]]
-    if "file" not in header:
-        return bad(
-            "bad_manifest",
-            f"The manifest ({MANIFEST_NAME}) has no 'file' column (columns: {', '.join(header)}); "
-            "rows cannot be matched to files. All files load with outlet 'unknown'.",
-        )
-    header = _safe_header(header, problems)
-    rows: dict[str, dict[str, str]] = {}
-    for line_no, record in enumerate(records[1:], start=2):
-        if len(record) != len(header):
-            problems.append((
-                MANIFEST_NAME, "bad_manifest_row",
-                f"Row {line_no} has {len(record)} fields where the header has {len(header)}; row skipped.",
-                False,
-            ))
-            continue
-        meta = {k: v.strip() for k, v in zip(header, record)}
-        rel = _clean_relpath(meta.pop("file"))
-        if not rel:
-            problems.append((MANIFEST_NAME, "bad_manifest_row", f"Row {line_no} names no file; row skipped.", False))
-        elif rel in rows:
-            problems.append((
-                rel, "duplicate_manifest_row",
-                f"Row {line_no} of {MANIFEST_NAME} repeats this file; the first row is used.", True,
-            ))
-        else:
-            rows[rel] = meta
-    columns = [h for h in header if h != "file"]
-    return Manifest(rows, columns, problems, present=True)
-
-
-def _sniff_delimiter(text: str) -> str:
-    """The field separator of a manifest: the one of , ; tab | that splits its header line most."""
-    first = next((line for line in text.split("\n") if line.strip()), "")
-    counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
-
-
-def _safe_header(header: list[str], problems: list) -> list[str]:
-    """Column names that collide with nothing: reserved names get ``meta_``, blanks and repeats a number."""
-    out: list[str] = []
-    for i, name in enumerate(header, start=1):
-        new = name or f"column_{i}"
-        if new in RESERVED_COLUMNS:
-            new = META_PREFIX + new
-        while new in out or new in RESERVED_COLUMNS:
-            new = f"{new}_{i}"
-        if new != name:
-            why = "is the name of one of the corpus tables' own columns" if name in RESERVED_COLUMNS else \
-                "is empty" if not name else "repeats an earlier column"
-            problems.append((MANIFEST_NAME, "renamed_column",
-                             f"Column {i} ({name!r}) {why}; it is kept as {new!r}.", True))
-        out.append(new)
-    return out
-
-
-def _clean_relpath(name: str) -> str:
-    """A manifest's or the disk's file name in one form: NFC, ``/``, no ``./``, no spaces around each part."""
-    name = unicodedata.normalize("NFC", name.strip().replace("\\", "/"))
-    name = "/".join(part.strip() for part in name.split("/"))
-    while name.startswith("./"):
-        name = name[2:]
-    return name
 
 
 # --------------------------------------------------------------------------- one article
@@ -352,119 +206,6 @@ def _load_article(path: Path, rel: str, meta: dict[str, str]) -> LoadedArticle:
 # --------------------------------------------------------------------------- the folder
 
 
-def find_files(folder: Path, exclude=()) -> tuple[list[str], list[str], list[tuple[str, str, str, bool]]]:
-    """Article files, other files, and entries that are not read, under ``folder``.
-
-    Returns sorted relative posix paths of the article files and of the other
-    files, and one problem for each entry that is not read: a link to
-    something outside the folder, a broken link, a linked folder (links are
-    never followed out of the folder the user named), a FIFO, socket or
-    device, each ``exclude`` folder (the run's own output or cache folder
-    inside the corpus), the output of any earlier run (a folder holding the
-    package's provenance ``manifest.json``; when the corpus folder itself is
-    one, the parts a run writes there) and any cache folder (one holding a
-    CACHEDIR.TAG). Hidden files and folders
-    (``.git``, ``.ipynb_checkpoints``) are skipped, and so is the manifest
-    itself.
-    """
-    excluded = {Path(e).resolve() for e in exclude}
-    output_root = is_run_output(folder)
-    if output_root:
-        excluded |= {(folder / part).resolve() for part in OUTPUT_PARTS if part != PROVENANCE_NAME}
-    articles, others, skipped = [], [], []
-    for root, dirs, names in os.walk(folder, followlinks=False):
-        base = Path(root)
-        keep_dirs = []
-        for d in sorted(dirs):
-            path = base / d
-            rel = path.relative_to(folder).as_posix()
-            if d.startswith("."):
-                continue
-            if path.is_symlink():
-                skipped.append((rel, "linked_folder", f"A link to the folder {_link_target(path)}; links to "
-                                "folders are not followed. Copy the files in instead.", False))
-            elif path.resolve() in excluded or is_run_output(path) or is_cache(path):
-                skipped.append((rel, "output_folder", "This is the output or cache folder of a run, inside the "
-                                "corpus folder; its files are not read as articles.", False))
-            else:
-                keep_dirs.append(d)
-        dirs[:] = keep_dirs
-        for name in sorted(names):
-            if name.startswith("."):
-                continue
-            path = base / name
-            rel = path.relative_to(folder).as_posix()
-            if rel == MANIFEST_NAME or (rel == PROVENANCE_NAME and (output_root or path.resolve() in excluded)):
-                continue  # the corpus's own manifest, and a run's provenance file beside it
-            problem = _not_a_plain_file(path, folder)
-            if path.resolve() in excluded:
-                skipped.append((rel, "output_file", "Written by a run (its output folder is the corpus folder); "
-                                "not read as an article.", False))
-            elif problem:
-                skipped.append((rel, *problem, False))
-            else:
-                (articles if path.suffix.lower() in TEXT_SUFFIXES else others).append(rel)
-    return sorted(articles), sorted(others), sorted(skipped)
-
-
-def is_cache(folder: Path) -> bool:
-    """Whether ``folder`` is a cache folder (it carries a CACHEDIR.TAG)."""
-    try:
-        with open(folder / CACHE_TAG_NAME, "rb") as fh:
-            return fh.read(len(CACHE_TAG.split(b"\n")[0])) == CACHE_TAG.split(b"\n")[0]
-    except OSError:
-        return False
-
-
-def is_run_output(folder: Path) -> bool:
-    """Whether ``folder`` holds the output of a run: the package's own provenance file."""
-    path = folder / PROVENANCE_NAME
-    try:
-        if not path.is_file() or path.is_symlink() or path.stat().st_size > 50_000_000:
-            return False
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(record, dict) and isinstance(record.get("package"), dict) and \
-        record["package"].get("name") == PACKAGE_NAME
-
-
-def _not_a_plain_file(path: Path, folder: Path) -> tuple[str, str] | None:
-    """``(code, message)`` for an entry that is not read as a file, None for a regular file inside ``folder``."""
-    if path.is_symlink():
-        if not path.exists():
-            return "broken_link", f"A link to {_link_target(path)}, which does not exist."
-        if not _inside(path, folder):
-            return "outside_link", (f"A link to {_link_target(path)}, outside the corpus folder; it is not read. "
-                                    "Copy the file in instead.")
-    try:
-        mode = path.stat().st_mode
-    except OSError as err:
-        return "unreadable", f"Cannot read the file: {err.strerror}."
-    if stat.S_ISDIR(mode):
-        return "linked_folder", f"A link to the folder {_link_target(path)}; links to folders are not followed."
-    if not stat.S_ISREG(mode):
-        what = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
-        return "not_a_file", f"This is {what}, not a file; it is not read."
-    return None
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    """Whether ``path``, its links followed, lies inside ``folder``."""
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except (ValueError, OSError, RuntimeError):
-        return False
-
-
-def _link_target(path: Path) -> str:
-    try:
-        return repr(os.readlink(path))
-    except OSError:
-        return "an unknown place"
-
-
 @dataclass
 class Plan:
     """What a corpus folder holds, before any article is read."""
@@ -495,14 +236,14 @@ def plan_corpus(folder, exclude=()) -> Plan:
     for name in others:
         problems.append((name, "unsupported_type", f"'{Path(name).suffix or 'no extension'}' files are not read; "
                          f"save articles as {', '.join(TEXT_SUFFIXES)}.", False))
-    by_key = {_clean_relpath(rel): rel for rel in files}
+    by_key = {clean_relpath(rel): rel for rel in files}
     if manifest.present and not any(code in ("bad_manifest", "outside_link") for _, code, _, _ in manifest.problems):
-        other_keys = {_clean_relpath(rel) for rel in others}
-        skipped_keys = {_clean_relpath(rel) for rel, *_ in skipped}
+        other_keys = {clean_relpath(rel) for rel in others}
+        skipped_keys = {clean_relpath(rel) for rel, *_ in skipped}
         for rel in sorted(set(manifest.rows) - set(by_key) - skipped_keys):
             reason = "is not an article file type" if rel in other_keys else "does not exist in the folder"
             problems.append((rel, "missing_file", f"The manifest ({MANIFEST_NAME}) lists this file but it {reason}.", False))
-    metas = [dict(manifest.rows.get(_clean_relpath(rel), {})) for rel in files]
+    metas = [dict(manifest.rows.get(clean_relpath(rel), {})) for rel in files]
     return Plan(folder, manifest, files, metas, problems)
 
 
@@ -518,7 +259,7 @@ def select_articles(plan: Plan, results) -> tuple[list[tuple[LoadedArticle, dict
     problems = list(plan.problems)
     kept: list[tuple[LoadedArticle, dict[str, str]]] = []
     manifest = plan.manifest
-    listed = [_clean_relpath(rel) in manifest.rows for rel in plan.files]
+    listed = [clean_relpath(rel) in manifest.rows for rel in plan.files]
     # Of several files with the same text, the first with a manifest row is kept (else the first).
     keeper: dict[str, str] = {}
     for rel, art, has_row in sorted(zip(plan.files, results, listed), key=lambda t: not t[2]):
@@ -643,58 +384,6 @@ def _articles_frame(loaded, ids: list[str], manifest_columns: list[str], problem
     for col in ("n_paragraphs", "n_body_paragraphs", "n_sentences", "n_words", "n_chars"):
         frame[col] = frame[col].astype("int64")
     return frame
-
-
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
-_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?", re.I)
-_PARTIAL = re.compile(r"(\d{4})(?:[-/](\d{1,2}))?")
-_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
-_MONTH_FIRST = re.compile(rf"(?:{_WEEKDAY},?\s+)?([a-z]+)\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?:,?\s+{_WEEKDAY})?", re.I)
-_DAY_FIRST = re.compile(rf"(?:{_WEEKDAY},?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{{4}})(?:,?\s+{_WEEKDAY})?", re.I)
-_MONTH_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{4})", re.I)
-
-
-def parse_date(raw: str) -> tuple[pd.Timestamp, str | None]:
-    """``(timestamp, precision)`` of a date as a source writes it; ``(NaT, None)`` when it is not one.
-
-    Precision is ``"time"`` (an ISO date and time; with a time zone, the
-    wall-clock time the source gave, its zone dropped, so the day is the
-    outlet's own), ``"day"`` (``2024-03-01``, ``3 March 2018``, ``March 3,
-    2018 Saturday``), ``"month"`` (``2024-03``, ``March 2018``) or
-    ``"year"`` (``2024``). A month or a year gives ``NaT``: no day is
-    invented. Day-first and month-first numbers (``03/04/2018``) are
-    ambiguous and not read.
-    """
-    text = (raw or "").strip()
-    try:
-        if _ISO_DAY.fullmatch(text):
-            return pd.Timestamp(text), "day"
-        if _ISO_TIME.fullmatch(text):
-            stamp = pd.Timestamp(text.replace(",", "."))
-            return (stamp.tz_localize(None) if stamp.tzinfo is not None else stamp), "time"
-        m = _PARTIAL.fullmatch(text)
-        if m:
-            year, month = int(m.group(1)), m.group(2)
-            if month is None:
-                return pd.NaT, "year" if 1000 <= year <= 2999 else None
-            return pd.NaT, "month" if 1 <= int(month) <= 12 else None
-        m = _MONTH_FIRST.fullmatch(text) or _DAY_FIRST.fullmatch(text)
-        if m:
-            month_name, day = (m.group(1), m.group(2)) if m.re is _MONTH_FIRST else (m.group(2), m.group(1))
-            month = _MONTHS.get(month_name.lower())
-            if month:
-                return pd.Timestamp(year=int(m.group(3)), month=month, day=int(day)), "day"
-        m = _MONTH_YEAR.fullmatch(text)
-        if m and _MONTHS.get(m.group(1).lower()):
-            return pd.NaT, "month"
-    except (ValueError, OverflowError):
-        pass
-    return pd.NaT, None
 
 
 def _text_frames(loaded, articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -292,6 +292,8 @@ def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs
     (as written, e.g. "he"), ``verb`` (reporting verb as written or NA),
     ``attribution`` (after | before | sentence | continuation | pronoun | none).
     """
+    # Long by design: one pass over the paragraphs carrying the state a reader carries (the last
+    # speaker, an open quotation); split, that state would travel through every helper.
     registry, _ = actors_and_matcher(actors)
     names = dict(zip(registry["id"].tolist(), registry["name"].tolist()))
     person = {a for a, k in zip(registry["id"].tolist(), registry["kind"].tolist()) if k == "person"}

@@ -117,6 +117,8 @@ def mention_tone(mentions: pd.DataFrame, sentences: pd.DataFrame, method: str = 
     sentence, span and other actors' spans, as in a repeated wire sentence)
     goes through the model once: the scores depend on nothing else.
     """
+    # Long by design: the batches of distinct targets and the caches of distinct texts that make it
+    # fast at 10,000 articles live together; the benchmark's tone stage times it.
     scorer = scorers.get(method)  # an unknown method: ValueError naming the choices, before any work
     keys = ["article_id", "paragraph", "sentence"]
     base = mentions.reset_index(drop=True)

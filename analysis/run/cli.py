@@ -45,7 +45,8 @@ def _tone_methods() -> tuple[str, ...]:
     return scorers.names()
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """Every command, its arguments and their checks (a bad value exits 2 with argparse's message)."""
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n")[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -99,6 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=None, help="model file to write (default: the shipped one)")
     p.set_defaults(func=cmd_train_light)
 
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command of ``argv`` (default: the command line); return the exit code of the contract."""
+    parser = build_parser()
     args = parser.parse_args(argv)  # a bad flag or value: argparse's message, exit 2
     try:
         return args.func(args)

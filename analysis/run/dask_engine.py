@@ -95,6 +95,7 @@ def analyze_dask(
     ``load_corpus`` gives) and, with ``aggregates``, the cross-article ones
     (see ``pipeline.aggregate``).
     """
+    # Long by design: the whole Dask graph, read top to bottom, in one function.
     import dask.bag as db
     from dask import delayed
     from distributed import Client
