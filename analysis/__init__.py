@@ -15,8 +15,9 @@ The public API, in the order of the data flow:
 
 from analysis.config import VERSION as __version__  # noqa: E402  (from the package metadata)
 from analysis.count.frames import frame_hits, frame_shares, load_frames  # noqa: E402
+from analysis.count.keyness import context_keyness, keyness  # noqa: E402
 from analysis.count.naming import naming_table  # noqa: E402
-from analysis.count.terms import context_keyness, keyness, term_table, top_terms  # noqa: E402
+from analysis.count.terms import term_table, top_terms  # noqa: E402
 from analysis.load.corpus import Corpus, CorpusError, load_corpus  # noqa: E402
 from analysis.measure.actors import (  # noqa: E402
     count_mentions,

@@ -25,15 +25,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis.count import frames, terms
-from analysis.measure.actors import find_mentions, load_actors
 from analysis.config import SEEDS_DIR
+from analysis.count import frames, keyness, terms
 from analysis.load.corpus import load_corpus
+from analysis.load.text import split_sentences
+from analysis.measure.actors import find_mentions, load_actors
 from analysis.measure.quotes import find_quotes
 from analysis.measure.stance import find_stance
-from analysis.run.synthetic import make_synthetic_corpus
-from analysis.load.text import split_sentences
 from analysis.measure.tone import mention_tone
+from analysis.run.synthetic import make_synthetic_corpus
 
 # Peak memory from VmHWM, the high-water mark of this process's own memory. Not
 # ru_maxrss: on Linux a child starts with its parent's, so every child of this
@@ -146,7 +146,7 @@ def bench(folder: Path, label: str) -> None:
     _, tables = timed(lambda: (terms.table_from_counts(counts),
                                terms.table_from_counts(counts.by_article, top=5, value="tfidf")))
     rows.append(("terms (1-3-grams by outlet, top words per article)", seconds + tables))
-    _, seconds = timed(terms.keyness, paragraphs, by="outlet", phrases=phrases)
+    _, seconds = timed(keyness.keyness, paragraphs, by="outlet", phrases=phrases)
     rows.append(("keyness by outlet", seconds))
     hits, seconds = timed(frames.frame_hits, corpus.paragraphs)
     rows.append(("frames (hits + shares)", seconds + timed(frames.frame_shares, hits, by="outlet")[1]))

@@ -13,8 +13,8 @@ import time
 
 from analysis import load_corpus
 from analysis.config import SEEDS_DIR
-from analysis.run.synthetic import make_synthetic_corpus
 from analysis.load.text import count_words
+from analysis.run.synthetic import make_synthetic_corpus
 
 HARD = [
     ("U.S. President Donald Trump met Dr. Emily Carter on Aug. 18 in Washington. They talked.", 2),

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.config import SEEDS_DIR
+from analysis.count import keyness as keyness_module
 from analysis.count import terms
 from analysis.measure.actors import ACTORS_PATH
 from analysis.run.annotate import PER_ARTICLE
@@ -187,7 +188,7 @@ def test_outlet_terms_and_keyness_are_cut_from_the_aggregates_unchanged(folder):
         pd.testing.assert_frame_equal(outlet_terms(tables, ngram_range, min_count), direct, check_exact=True)
         pd.testing.assert_frame_equal(outlet_terms(bare, ngram_range, min_count), direct)
     for min_count in (1, 3):
-        direct = terms.keyness(body, by="outlet", phrases=phrases, min_count=min_count)
+        direct = keyness_module.keyness(body, by="outlet", phrases=phrases, min_count=min_count)
         pd.testing.assert_frame_equal(outlet_keyness(tables, min_count), direct)
         pd.testing.assert_frame_equal(outlet_keyness(bare, min_count), direct)
     # Extra stopwords change the tokens, so the table is counted again and loses those words.
@@ -270,9 +271,9 @@ def test_a_folder_from_one_outlet_is_analysed_with_no_keyness_to_show(folder):
     (folder / "articles.csv").unlink()
     tables = analyze(folder, cache=False, method=METHOD)
     assert set(tables["articles"]["outlet"]) == {"unknown"} and len(tables["mentions"]) > 100
-    assert tables["keyness_by_outlet"].empty and list(tables["keyness_by_outlet"].columns) == terms.KEYNESS_COLUMNS
+    assert tables["keyness_by_outlet"].empty and list(tables["keyness_by_outlet"].columns) == keyness_module.KEYNESS_COLUMNS
     assert not tables["terms_by_outlet"].empty
-    assert terms.keyness(tables["paragraphs"], by="outlet").empty
+    assert keyness_module.keyness(tables["paragraphs"], by="outlet").empty
 
 
 def test_terms_by_article_is_the_per_article_term_table_without_a_second_pass(folder):

@@ -7,14 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.count import keyness as keyness_module
 from analysis.count import terms
-from analysis.count.terms import (
-    Tokenizer,
-    keyness,
-    keyness_from_counts,
-    term_table,
-    tokenize,
-)
+from analysis.count import tokenize as tokenize_module
+from analysis.count.keyness import keyness, keyness_from_counts
+from analysis.count.terms import Tokenizer, term_table, tokenize
 
 
 def paragraphs(rows):
@@ -218,14 +215,14 @@ def test_context_keyness_uses_only_sentences_mentioning_the_actor():
         "article_id": ["a", "b", "b"], "paragraph": [0, 0, 1], "sentence": [0, 0, 0],
         "actor": ["putin", "putin", "kremlin_aide"], "parent": ["russia", "russia", "putin"],
     })
-    context = terms.actor_context(sentences, mentions, "putin")
+    context = keyness_module.actor_context(sentences, mentions, "putin")
     assert context["text"].tolist() == ["Putin praised troops.", "Putin demanded territory.", "Weather was cold."]
-    assert len(terms.actor_context(sentences, mentions, "putin", include_children=False)) == 2
-    got = terms.context_keyness(sentences, mentions, "putin", include_children=False, extra_stopwords=["putin"])
+    assert len(keyness_module.actor_context(sentences, mentions, "putin", include_children=False)) == 2
+    got = keyness_module.context_keyness(sentences, mentions, "putin", include_children=False, extra_stopwords=["putin"])
     assert set(got["term"]) == {"praised", "troops", "demanded", "territory"}
     top = terms.top_terms(got, n=1, value="z")
     assert top.set_index("group").loc["X", "term"] in {"praised", "troops"}
-    assert terms.context_keyness(sentences, mentions, "nobody").empty
+    assert keyness_module.context_keyness(sentences, mentions, "nobody").empty
 
 
 # --- the seeds -------------------------------------------------------------
@@ -280,7 +277,7 @@ def test_one_pass_counting_matches_the_tokenizer_text_by_text(ngram_range, phras
     from analysis.measure.actors import load_actors
 
     if block is not None:
-        monkeypatch.setattr(terms, "_SCAN_BLOCK", block)
+        monkeypatch.setattr(tokenize_module, "_SCAN_BLOCK", block)
 
     mapping = terms.actor_phrases(load_actors()) if phrases == "actors" else phrases
     tokenizer = Tokenizer(phrases=mapping, ngram_range=ngram_range)
@@ -303,7 +300,7 @@ def test_phrase_groups_keep_case_rules_and_order():
 
 
 def test_case_variants_are_what_ignorecase_matches():
-    everything = terms._all_characters()
+    everything = tokenize_module._all_characters()
     chars = frozenset("aikstuzAKSÅéİı")
     variants = terms.case_variants(chars)
     for ch in chars:
@@ -319,8 +316,8 @@ def test_keyness_from_a_term_table_equals_keyness_on_the_text(seeds):
     table = term_table(body, by="outlet", ngram_range=(1, 3), phrases=phrases)
     direct = keyness(body, by="outlet", phrases=phrases)
     assert len(direct) > 1000
-    pd.testing.assert_frame_equal(terms.keyness_from_terms(table), direct)
-    assert terms.keyness_from_terms(table.iloc[0:0]).empty
+    pd.testing.assert_frame_equal(keyness_module.keyness_from_terms(table), direct)
+    assert keyness_module.keyness_from_terms(table.iloc[0:0]).empty
 
 
 def test_a_narrower_term_table_is_cut_from_a_wider_one(seeds):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.count import terms
+from analysis.count import keyness, terms
 from analysis.measure.actors import load_actors
 
 __all__ = ["ARTICLE_TERMS_TOP", "TERMS_NGRAMS", "article_terms", "outlet_keyness", "outlet_terms"]
@@ -65,6 +65,6 @@ def outlet_keyness(tables: dict[str, pd.DataFrame], min_count: int = 1, actors=N
     if "terms_by_outlet" in tables:
         if min_count <= 1 and "keyness_by_outlet" in tables:
             return tables["keyness_by_outlet"]
-        return terms.keyness_from_terms(tables["terms_by_outlet"], min_count=min_count)
-    return terms.keyness(tables["paragraphs"], by="outlet", phrases=terms.actor_phrases(load_actors(actors)),
+        return keyness.keyness_from_terms(tables["terms_by_outlet"], min_count=min_count)
+    return keyness.keyness(tables["paragraphs"], by="outlet", phrases=terms.actor_phrases(load_actors(actors)),
                          min_count=min_count)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.count import frames, naming, terms
+from analysis.count import frames, keyness, naming, terms
 from analysis.count.outlets import ARTICLE_TERMS_TOP, TERMS_NGRAMS
 from analysis.hashing import file_hash
 from analysis.load.corpus import Corpus
@@ -137,7 +137,7 @@ def _aggregate_part(work: _Work, part: int) -> dict:
                                                                   phrases=phrases, by_article=True))
         term_table = terms.table_from_counts(counts)
         return {"terms_by_outlet": term_table,
-                "keyness_by_outlet": terms.keyness_from_terms(term_table),  # no second pass over the text
+                "keyness_by_outlet": keyness.keyness_from_terms(term_table),  # no second pass over the text
                 "terms_by_article": terms.table_from_counts(counts.by_article if counts is not None else None,
                                                             top=ARTICLE_TERMS_TOP, value="tfidf"),
                 "_terms": counts}
