@@ -125,3 +125,29 @@ def test_keep_holds_only_the_newest_segments_of_a_stage(tmp_path):
     for i in range(4):
         store.put_many("aggregate", {f"corpus{i}": i}, keep=2)
     assert Cache(tmp_path).get_many("aggregate", [f"corpus{i}" for i in range(4)]) == {"corpus2": 2, "corpus3": 3}
+
+
+def test_data_file_round_trips_nested_values():
+    import math
+
+    import numpy as np
+
+    from analysis.load.corpus import LoadedArticle
+    from analysis.load.reading import Unreadable
+    from analysis.run import datafile
+
+    rows = [{"paragraph": 0, "text": "Putin spoke.", "score": 0.5}, {"paragraph": 1, "text": "=1+1", "score": math.nan}]
+    article = LoadedArticle("a.txt", "text", "utf-8", "ab" * 32, rows, [], "en", [("nul_bytes", "2 removed.")],
+                            found_meta={"title": "T"})
+    value = {"article": article, "error": Unreadable("empty", "The file is empty."), "plain": [1, 2.5, None, "x"],
+             "mixed": [{"a": 1}, {"b": 2}], "set": frozenset({"k1", "k2"}), "array": np.arange(3, dtype=np.int32),
+             "frame": pd.DataFrame({"x": [1, 2]}, index=pd.Index(["p", "q"], name="outlet"))}
+    back = datafile.loads(datafile.dumps(value))
+    got = back["article"]
+    assert (got.file, got.paragraphs[0], got.notes, got.found_meta) == ("a.txt", rows[0], [("nul_bytes", "2 removed.")],
+                                                                        {"title": "T"})
+    assert math.isnan(got.paragraphs[1]["score"]) and got.paragraphs[1]["text"] == "=1+1"
+    assert (back["error"].code, back["error"].message) == ("empty", "The file is empty.")
+    assert back["plain"] == [1, 2.5, None, "x"] and back["mixed"] == [{"a": 1}, {"b": 2}]
+    assert back["set"] == frozenset({"k1", "k2"}) and back["array"].dtype == np.int32
+    pd.testing.assert_frame_equal(back["frame"], value["frame"])

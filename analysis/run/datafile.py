@@ -98,6 +98,11 @@ def _encode(value, blobs: list[bytes]):
     if isinstance(value, (np.integer, np.floating, np.bool_)):
         return {"$np": _blob(blobs, _npy(np.asarray(value)))}
     if isinstance(value, list):
+        if all(_plain(v) for v in value):  # the common case, stored as JSON as it is
+            return {"$plain": value}
+        records = _records(value)
+        if records is not None:
+            return {"$records": records}
         return {"$list": [_encode(v, blobs) for v in value]}
     if isinstance(value, tuple):
         return {"$tuple": [_encode(v, blobs) for v in value]}
@@ -127,6 +132,28 @@ def _encode(value, blobs: list[bytes]):
         if isinstance(value, BaseException):
             return {"$record": name, "args": [_encode(a, blobs) for a in value.args]}
     raise TypeError(f"a data file cannot hold a {name}")
+
+
+def _plain(value) -> bool:
+    """A value JSON holds as it is (NaN and infinities included: they are written as JSON's NaN)."""
+    return value is None or type(value) in (str, int, float, bool)
+
+
+def _records(rows: list):
+    """``[keys, columns]`` for a list of dicts that share their text keys and hold plain values, else None.
+
+    The paragraphs and sentences of a loaded article: stored by column, they
+    read back many times faster than one tagged object per cell.
+    """
+    if not rows or not all(type(r) is dict for r in rows):
+        return None
+    keys = list(rows[0])
+    if not all(type(k) is str for k in keys) or any(list(r) != keys for r in rows):
+        return None
+    columns = [[r[k] for r in rows] for k in keys]
+    if not all(_plain(v) for column in columns for v in column):
+        return None
+    return [keys, columns]
 
 
 def _blob(blobs: list[bytes], data: bytes) -> int:
@@ -167,6 +194,13 @@ def _decode(tree, blobs: list[bytes]):
         return float(body)
     if kind == "$np":
         return np.load(io.BytesIO(blobs[body]), allow_pickle=False)[()]
+    if kind == "$plain":
+        if not all(_plain(v) for v in body):
+            raise BadFile("a plain list holds a non-plain value")
+        return body
+    if kind == "$records":
+        keys, columns = body
+        return [dict(zip(keys, row)) for row in zip(*columns)]
     if kind == "$list":
         return [_decode(v, blobs) for v in body]
     if kind == "$tuple":
