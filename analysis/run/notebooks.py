@@ -87,8 +87,10 @@ def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None, opt
                         progress_bar=False, kernel_name="python3",
                     )
                 except PapermillExecutionError:
+                    _record_output_path(tmp, target)
                     os.replace(tmp, target)  # kept, with the error in it, for reading
                     raise
+                _record_output_path(tmp, target)
         except PapermillExecutionError as err:
             raise NotebookFailed(
                 f"{book.name} failed in cell {err.exec_count} ({err.ename}: {err.evalue}); "
@@ -108,6 +110,17 @@ def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None, opt
     with ThreadPoolExecutor(jobs) as pool:
         futures = [pool.submit(execute, book) for book in books]
         return [f.result() for f in futures]
+
+
+def _record_output_path(written: Path, target: Path) -> None:
+    """Papermill records the path it wrote to: make that the notebook's own path, not the temporary one."""
+    import nbformat
+
+    nb = nbformat.read(str(written), as_version=4)
+    papermill = nb.metadata.get("papermill")
+    if papermill is not None and papermill.get("output_path") != str(target):
+        papermill["output_path"] = str(target)
+        nbformat.write(nb, str(written))
 
 
 def _parameter_names(book: Path) -> set[str]:
