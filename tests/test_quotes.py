@@ -27,7 +27,7 @@ def test_004_dr_emily_carter_is_a_speaker(seed_quotes):
     carter = seed_quotes[seed_quotes["speaker"] == "Dr. Emily Carter"]
     assert len(carter) == 1
     assert carter["verb"].iloc[0] == "commented"
-    assert carter["speaker_actor"].isna().all()  # not in the registry, kept as written
+    assert carter["speaker_actor"].isna().all()  # not in the actors table, kept as written
 
 
 def test_offsets_and_sentences_match_the_paragraph(seeds, seed_quotes):

@@ -29,7 +29,7 @@ def outlet_terms(tables: dict[str, pd.DataFrame], ngram_range: tuple[int, int] =
     Cut from ``terms_by_outlet`` (``terms.restrict_terms``: the same table,
     without reading the text again) when it is there and covers the request;
     counted from ``paragraphs`` otherwise, e.g. with ``extra_stopwords``.
-    ``actors``: the registry ``analyze`` was given (None: the shipped one);
+    ``actors``: the actors table ``analyze`` was given (None: the shipped one);
     its names are counted as one term per actor either way.
     """
     lo, hi = ngram_range

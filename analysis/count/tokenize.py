@@ -16,12 +16,12 @@
   "cease-fire"); hyphens joining capitalised names are split, so that
   "Trump-Putin" counts once for ``trump`` and once for ``putin``, and
   "U.S.-Russia" gives ``u.s.`` and ``russia``.
-- Phrases (e.g. actor names and aliases from the registry, passed as
+- Phrases (e.g. actor names and aliases from the actors table, passed as
   ``phrases=``) are kept as one term, matched case-insensitively and written
   lowercase with underscores for spaces: "North Korea" -> ``north_korea``,
   "Kim Jong-un" -> ``kim_jong-un``. A dict maps several spellings to one
   canonical term (``{"Vladimir Putin": "putin", "Putin": "putin"}``);
-  ``actor_phrases(actors)`` builds that dict from the actor registry. Aliases
+  ``actor_phrases(actors)`` builds that dict from the actors table. Aliases
   of two or three capital letters ("US", "UK", "EU", "UN") are matched in
   capitals only, so they never match ordinary words.
 - N-grams (``ngram_range``, up to 3) are runs of consecutive tokens within one
@@ -113,9 +113,9 @@ def _canonical(phrase: str) -> str:
 
 
 def actor_phrases(actors: pd.DataFrame, canonical: str = "id") -> dict[str, str]:
-    """Map every actor name and alias in the registry to one term per actor.
+    """Map every actor name and alias in the actors table to one term per actor.
 
-    ``actors`` is the registry (``analysis.measure.actors.load_actors()``): columns
+    ``actors`` is the actors table (``analysis.measure.actors.load_actors()``): columns
     ``id``, ``name`` and ``aliases`` (a tuple of strings or a ``|``-joined
     string). The term is the actor's ``id`` by default ("North Korea", "N.
     Korea", "DPRK" -> ``north_korea``; "U.S.", "US", "United States" ->
@@ -125,7 +125,7 @@ def actor_phrases(actors: pd.DataFrame, canonical: str = "id") -> dict[str, str]
     term is the name, lowercased with underscores. Surnames, roles, metonyms
     and adjectives are not mapped: out of context they are ambiguous ("Kim",
     "Moscow"), which ``find_mentions`` resolves and a term count cannot.
-    Caveat: a registry alias is replaced wherever it appears, including inside
+    Caveat: an alias in the actors table is replaced wherever it appears, including inside
     slogans ("America First" -> ``united_states first``).
     Returns ``{alias: term}``.
     """
@@ -152,7 +152,7 @@ def actor_terms(actors: pd.DataFrame, actor: str) -> list[str]:
     """
     rows = actors[actors["id"] == actor]
     if rows.empty:
-        raise KeyError(f"actor {actor!r} is not in the registry")
+        raise KeyError(f"actor {actor!r} is not in the actors table")
     row = rows.iloc[0]
     forms = [row["name"]]
     for column in ("aliases", "surnames", "metonyms", "adjectives"):

@@ -1,6 +1,6 @@
-"""Who is mentioned where: the actor registry and actor mentions in sentences.
+"""Who is mentioned where: the actors table and actor mentions in sentences.
 
-The registry (``analysis/data/actors.csv``, or your own file or DataFrame
+The actors table (``analysis/data/actors.csv``, or your own file or DataFrame
 passed as ``actors=``) lists one actor per row:
 
 ``id``, ``name``, ``kind`` (person | state | organization), ``parent`` (the id
@@ -37,7 +37,7 @@ A state or organisation directly followed by a title and a name ("US envoy
 Steve Witkoff") is the person's title, not a mention of the state.
 
 Matching uses one compiled regular expression over every form, longest first,
-with word boundaries. Words written in lower case in the registry match in any
+with word boundaries. Words written in lower case in the actors table match in any
 case ("president"), everything else exactly ("US" but not "us"). Straight and
 curly apostrophes, and hyphen variants, are interchangeable. Possessives
 ("Russia's", "Russia’s") match the name before the apostrophe.
@@ -135,7 +135,7 @@ def _split(value) -> tuple[str, ...]:
 
 
 def load_actors(path=None) -> pd.DataFrame:
-    """Read and check an actor registry.
+    """Read and check an actors table.
 
     ``path`` is None (the shipped ``analysis/data/actors.csv``), a CSV path, or
     a DataFrame with the same columns. Required: ``id``, ``name``, ``kind``,
@@ -154,7 +154,7 @@ def load_actors(path=None) -> pd.DataFrame:
     raw = pd.read_csv(path or ACTORS_PATH, dtype=str, keep_default_na=False) if not isinstance(path, pd.DataFrame) else path
     missing = {"id", "name", "kind", "aliases"} - set(raw.columns)
     if missing:
-        raise ValueError(f"actor registry lacks column(s): {', '.join(sorted(missing))}")
+        raise ValueError(f"actors table lacks column(s): {', '.join(sorted(missing))}")
     out = pd.DataFrame({
         "id": raw["id"].astype(str).str.strip(),
         "name": raw["name"].astype(str).str.strip(),
@@ -175,7 +175,7 @@ def load_actors(path=None) -> pd.DataFrame:
         raise ValueError(f"duplicated actor id(s): {', '.join(dup)}")
     orphans = sorted(set(out["parent"].dropna()) - set(out["id"]))
     if orphans:
-        raise ValueError(f"parent(s) not in the registry: {', '.join(orphans)}")
+        raise ValueError(f"parent(s) not in the actors table: {', '.join(orphans)}")
     forms = alias_table(out)
     fixed = forms[forms["alias_kind"] != "role"]
     clash = fixed.groupby("key")["actor"].nunique()
@@ -255,9 +255,9 @@ def _case_variants(chars) -> dict[str, tuple[str, ...]]:
 
 
 class _Matcher:
-    """The combined regex and lookup tables of one registry.
+    """The combined regex and lookup tables of one actors table.
 
-    Everything per match is a plain dict or tuple lookup: the registry is read
+    Everything per match is a plain dict or tuple lookup: the actors table is read
     out of its DataFrames once here, because pandas row access per match was
     most of the cost of ``find_mentions``.
     """
@@ -338,17 +338,17 @@ def as_list(values: pd.Series) -> list:
     return [distinct[c] for c in codes.tolist()]
 
 
-_REGISTRIES: dict = {}  # registry content -> (load_actors result, _Matcher); see actors_and_matcher
+_REGISTRIES: dict = {}  # actors table content -> (load_actors result, _Matcher); see actors_and_matcher
 
 
 def actors_and_matcher(actors=None) -> tuple[pd.DataFrame, _Matcher]:
-    """``load_actors(actors)`` and its matcher, kept for reuse while the registry is unchanged.
+    """``load_actors(actors)`` and its matcher, kept for reuse while the actors table is unchanged.
 
     The pipeline calls ``find_mentions`` and ``find_quotes`` once per article
-    with the same registry; checking it and compiling the matcher each time
+    with the same actors table; checking it and compiling the matcher each time
     cost far more than matching one article. The cache is keyed by the
-    registry's content (the file's bytes, or the DataFrame's values), so an
-    edited registry is read afresh. Callers must not modify the returned frame.
+    actors table's content (the file's bytes, or the DataFrame's values), so an
+    edited actors table is read afresh. Callers must not modify the returned frame.
     """
     try:
         if isinstance(actors, pd.DataFrame):
@@ -394,7 +394,7 @@ def _apply_rules(text: str, found: list[dict], matcher: _Matcher, introduced: se
                 nxt["after_role"] = True  # "North Korean leader Kim": the title makes the surname a name
                 continue
             if _CAP_AFTER.match(text, m["end"]):
-                continue  # title of someone not in the registry ("US president Joe Smith")
+                continue  # title of someone not in the actors table ("US president Joe Smith")
         elif kinds[m["actor"]] != "person" and _TITLE_AFTER.match(text, m["end"]):
             continue  # "US envoy Steve Witkoff": the state is the person's title
         if m["alias_kind"] == "metonym":
@@ -413,18 +413,18 @@ def _apply_rules(text: str, found: list[dict], matcher: _Matcher, introduced: se
 
 
 def find_mentions(corpus, actors=None, adjectives: bool = False) -> pd.DataFrame:
-    """Every mention of a registry actor in the body sentences of ``corpus``.
+    """Every mention of an actor of the actors table in the body sentences of ``corpus``.
 
     ``corpus`` needs ``sentences`` (article_id, paragraph, sentence, text,
     start, end, file, outlet, date) and ``paragraphs`` (article_id,
     paragraph, text, kind), as returned by ``analysis.load_corpus``.
-    ``actors`` is None (shipped registry), a path, or a DataFrame (see
+    ``actors`` is None (shipped actors table), a path, or a DataFrame (see
     ``load_actors``). ``adjectives=True`` also counts "Russian", "North
     Korean", ... as their state.
 
     Returns one row per mention (``MENTION_COLUMNS``): ``article_id``,
     ``file``, ``outlet``, ``date``, ``paragraph``, ``sentence``, ``actor``
-    (registry id), ``name``, ``kind``, ``parent`` (id or NA), ``alias`` (as
+    (actor id), ``name``, ``kind``, ``parent`` (id or NA), ``alias`` (as
     written), ``alias_kind`` (name | surname | role | metonym | adjective),
     ``start`` and ``end`` (character offsets within the sentence text, end
     exclusive), ``in_quote`` (True inside a direct quotation, see

@@ -29,7 +29,7 @@ The speaker is looked for in this order (column ``attribution``):
 A pronoun speaker (he, she) is replaced by the nearest person named earlier in
 the article as the subject of a reporting verb (direct or indirect speech),
 and ``attribution`` says ``pronoun``; gender is not checked. A speaker is
-resolved to a registry actor when the speaker phrase ends in a mention of it
+resolved to an actor of the actors table when the speaker phrase ends in a mention of it
 ("White House spokeswoman Karoline Leavitt", "the Ukrainian president",
 "KCNA"); otherwise the phrase is kept as written ("Dr. Emily Carter").
 """
@@ -259,7 +259,7 @@ class _Attributor:
 
 
 def _resolve(span, para_mentions: list[tuple[int, int, bool, str]], text: str):
-    """Registry id of the mention that ends the speaker phrase, or None.
+    """Actor id of the mention that ends the speaker phrase, or None.
 
     ``para_mentions`` holds ``(start, end, is_person, actor)`` per mention of
     the paragraph (offsets in the paragraph text), in reading order. Of the
@@ -280,15 +280,15 @@ def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs
 
     ``corpus`` as for ``analysis.measure.actors.find_mentions``; pass ``mentions``
     (its result) to avoid finding them twice, and ``actors`` for your own
-    registry. ``verbs`` is the list of reporting verbs (``REPORTING_VERBS``).
+    actors table. ``verbs`` is the list of reporting verbs (``REPORTING_VERBS``).
 
     Returns one row per quotation (``QUOTE_COLUMNS``): ``article_id``,
     ``file``, ``outlet``, ``date``, ``paragraph``, ``sentence`` and
     ``last_sentence`` (0-based sentences where it opens and closes),
     ``quote`` (the text inside the marks), ``start``/``end`` (character
     offsets of ``quote`` **within the paragraph text**), ``n_words``,
-    ``speaker`` (registry name when resolved, else the phrase as written; NA
-    when unknown), ``speaker_actor`` (registry id or NA), ``speaker_text``
+    ``speaker`` (actor name when resolved, else the phrase as written; NA
+    when unknown), ``speaker_actor`` (actor id or NA), ``speaker_text``
     (as written, e.g. "he"), ``verb`` (reporting verb as written or NA),
     ``attribution`` (after | before | sentence | continuation | pronoun | none).
     """

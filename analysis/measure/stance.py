@@ -180,7 +180,7 @@ def find_stance(corpus, mentions: pd.DataFrame, cues=None) -> pd.DataFrame:
     actors found there); ``cues`` extends the cue lists (see ``cue_table``).
 
     Returns one row per edge (``STANCE_COLUMNS``): ``holder`` and ``target``
-    (registry ids) with their names, ``stance`` (+1 support, -1 opposition,
+    (actor ids) with their names, ``stance`` (+1 support, -1 opposition,
     0 negated cue), ``cue`` (as written), ``cue_lemma``, ``negated``,
     ``in_quote`` (the cue is inside a quotation: the speaker's claim),
     ``article_id``, ``file``, ``outlet``, ``date``, ``paragraph``,

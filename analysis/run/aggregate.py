@@ -51,7 +51,7 @@ AGGREGATES = ("tone_by_outlet", "tone_by_article", "stance_summary", "terms_by_o
 
 
 def aggregate_inputs(actors) -> list[str]:
-    """Hashes of what the aggregates read besides the per-article tables: registry, stopwords, naming patterns."""
+    """Hashes of what the aggregates read besides the per-article tables: actors table, stopwords, naming patterns."""
     return [table_hash(actors), file_hash(terms.STOPWORDS_PATH), file_hash(naming.NAMING_PATH)]
 
 

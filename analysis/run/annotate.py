@@ -38,7 +38,7 @@ ANNOTATE_VERSION = "annotate-4"
 PER_ARTICLE = ("mentions", "tone", "quotes", "stance", "frame_hits")
 
 
-# Annotations cached per article under the registry's hash; frame hits are
+# Annotations cached per article under the actors table's hash; frame hits are
 # cached under the frame dictionary's hash instead.
 CACHED = ("mentions", "tone", "quotes", "stance")
 
@@ -47,7 +47,7 @@ TONE_BY_ARTICLE = ("name", "article_id")
 
 
 def table_hash(table) -> str:
-    """A content hash of a registry/dictionary given as None, a path or a DataFrame."""
+    """A content hash of an actors table/dictionary given as None, a path or a DataFrame."""
     if table is None:
         return "shipped"
     if isinstance(table, (str, Path)):
@@ -160,7 +160,7 @@ def per_article(inputs: Inputs, hashes: dict, params: dict, jobs: int, cache: Ca
     """The per-article tables, one key for all of them (every article's content, metadata and inputs), and each article's key.
 
     ``hashes``: ``actors``, ``frames`` and ``model``, the content hashes of
-    the registry, the frame dictionary and the tone model's weights.
+    the actors table, the frame dictionary and the tone model's weights.
     """
     corpus, method = inputs.corpus, inputs.method
     ids = corpus.articles["article_id"].tolist()

@@ -2,7 +2,7 @@
 
 Per-article work (reading and splitting a file, finding mentions, scoring
 tone, …) depends only on the article's bytes, its metadata, the method's
-version and its inputs (registry, dictionaries, parameters). ``key(...)``
+version and its inputs (actors table, dictionaries, parameters). ``key(...)``
 hashes all of those into one string, so a changed input simply misses the
 cache; nothing needs to be invalidated by hand.
 

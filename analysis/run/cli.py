@@ -6,7 +6,7 @@ Exit codes, for every command (the contract, in the README):
 - ``1``: finished, but some inputs were reported (listed on screen and in
   the problems table);
 - ``2``: the command cannot run as asked: a bad flag or value (an unknown
-  ``--method``), a missing folder, nothing loadable, an unusable registry,
+  ``--method``), a missing folder, nothing loadable, an unusable actors file,
   a full disk; one line says why, argparse-style;
 - ``3``: an internal error (a bug, or a notebook that failed): one line, and
   the path of a log holding the traceback.
@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--no-cache", action="store_true", help="recompute everything instead of reusing cached articles")
         p.add_argument("--method", default=None, choices=_tone_methods(),
                        help="tone-toward-actor method (default: the validated model)")
-        p.add_argument("--actors", default=None, help="your own actor registry CSV (default: the shipped one)")
+        p.add_argument("--actors", default=None, help="your own actors table CSV (default: the shipped one)")
         p.add_argument("--frames", default=None, help="your own frame dictionary CSV (default: the shipped one)")
         if name == "run":
             p.add_argument("--notebooks", nargs="*", default=None, help="only these notebooks (names or numbers)")

@@ -12,9 +12,9 @@ them as Parquet and CSV.
 Per-article results are cached by the article's content hash, its metadata,
 the versions of the methods and the hashes of everything they read: the
 annotations (mentions, tone, quotes, stance, tone per article) by the actor
-registry, tone model and parameters; frame hits by the frame dictionary.
+actors table, tone model and parameters; frame hits by the frame dictionary.
 Rerunning after adding one article recomputes that article, and the
-aggregates from the sums kept from the previous run; a changed registry or
+aggregates from the sums kept from the previous run; a changed actors table or
 dictionary changes the keys of exactly the tables that read it, so nothing
 stale is ever reused.
 """
@@ -80,7 +80,7 @@ def analyze(
     ``default_cache_dir()``, a folder, a ``Cache`` (whose ``hits`` and
     ``misses`` then tell what was reused), or False for none. ``method``: the
     target-tone method (default: the validated model). ``actors`` and
-    ``frame_table``: your own registry / frame dictionary (path or
+    ``frame_table``: your own actors file / frame dictionary (path or
     DataFrame), None for the shipped ones. ``min_n``: cells with fewer
     observations are flagged ``small_n``. ``aggregates=False`` skips the
     cross-article tables except ``tone_by_article`` (made per article anyway),
@@ -154,7 +154,7 @@ def _snapshot_key(plan, load_keys_: list[str], method: str, model_hash: str | No
     """One key for every table ``analyze`` returns: the corpus files, every input, and the package's code.
 
     The files' keys and the folder's problems fix the corpus; the hashes of
-    the registry, dictionaries, model and word lists fix the annotations and
+    the actors table, dictionaries, model and word lists fix the annotations and
     aggregates. The package's own files are hashed too, so that a changed
     function never serves an older result, even where no version was bumped.
     """

@@ -40,7 +40,7 @@ def build_manifest(corpus, parameters: dict | None = None, data_files=None) -> d
     ``dependencies`` (name → version), ``corpus`` (folder, and each loaded
     file with its sha256 and outlet), ``problems`` (count per code),
     ``data_files`` (each shipped or user-supplied dictionary with its sha256:
-    the actor registry, frame dictionary, stopwords, the tone model) and
+    the actors table, frame dictionary, stopwords, the tone model) and
     ``parameters``.
     """
     files = data_files if data_files is not None else \

@@ -21,7 +21,7 @@ ALL = "(all)"
 
 def mention_sentences(mentions: pd.DataFrame, sentences: pd.DataFrame, actor: str | None = None,
                       outlet: str | None = None) -> pd.DataFrame:
-    """The sentences that mention ``actor`` (registry id or display name) in ``outlet``.
+    """The sentences that mention ``actor`` (actor id or display name) in ``outlet``.
 
     None (or "(all)") means any. Returns one row per mention: ``outlet``,
     ``article_id``, ``paragraph``, ``sentence``, ``name``, ``alias``,
