@@ -37,6 +37,7 @@ import uuid
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 from pyarrow import ArrowException
 
 from analysis.config import CACHE_TAG, CACHE_TAG_NAME
@@ -142,7 +143,7 @@ class Cache:
                     data = (folder / f"{name}.feather").read_bytes()
                     if hashlib.sha256(data).hexdigest() != digest:
                         raise ValueError(f"checksum mismatch in {name}.feather")
-                    tables[name] = feather.read_feather(pa_buffer(data))
+                    tables[name] = feather.read_feather(pa.BufferReader(data))
             except (OSError, ValueError, TypeError, AttributeError, ArrowException) as err:
                 self._reject(folder, str(err) or type(err).__name__)
                 tables = None
@@ -210,7 +211,7 @@ class Cache:
         tag = self.folder / CACHE_TAG_NAME
         if not tag.exists():
             self.folder.mkdir(parents=True, exist_ok=True)
-            atomic_write(tag, CACHE_TAG)
+            write_bytes(tag, CACHE_TAG)
 
     def _read_segment(self, keys_file: Path):
         """The payload of a segment, or None: missing, or refused (then deleted, and listed in ``rejected``)."""
@@ -300,22 +301,11 @@ def _join(parts: list[pd.DataFrame]) -> pd.DataFrame:
 def _write_segment(folder: Path, keys: list[str], data: bytes) -> None:
     """``data`` (a data file) as a new segment: its data first, then its key list (a segment exists once listed)."""
     name = uuid.uuid4().hex
-    atomic_write(folder / f"{name}{SEGMENT_SUFFIX}", data)
-    atomic_write(folder / f"{name}.keys", "\n".join(keys).encode("ascii"))
+    write_bytes(folder / f"{name}{SEGMENT_SUFFIX}", data)
+    write_bytes(folder / f"{name}.keys", "\n".join(keys).encode("ascii"))
 
 
 def _remove_segment(keys_file: Path) -> None:
     """Delete a segment: its key list first, so it is never listed without its data."""
     for path in (keys_file, keys_file.with_suffix(SEGMENT_SUFFIX)):
         path.unlink(missing_ok=True)
-
-
-def pa_buffer(data: bytes):
-    import pyarrow as pa
-
-    return pa.BufferReader(data)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all (``outputs.write_bytes``)."""
-    write_bytes(path, data)
