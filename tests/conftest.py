@@ -92,3 +92,11 @@ def bad_folder(tmp_path_factory):
 def bad_corpus(bad_folder):
     """``bad_folder``, loaded once."""
     return load_corpus(bad_folder)
+
+
+@pytest.fixture(scope="session")
+def seeds_tables():
+    """Every table of ``analyze`` on the seeds with the light model, computed once (no cache)."""
+    from analysis import analyze
+
+    return analyze(SEEDS_DIR, cache=False, method="model")

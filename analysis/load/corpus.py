@@ -48,7 +48,7 @@ from analysis.load.text import (
 __all__ = [
     "Corpus", "CorpusError", "load_corpus", "load_plan", "load_files", "read_manifest", "plan_corpus",
     "select_articles", "assemble",
-    "load_article", "parse_date", "KNOWN_COLUMNS", "TEXT_SUFFIXES",
+    "load_article", "article_from_text", "load_texts", "parse_date", "KNOWN_COLUMNS", "TEXT_SUFFIXES",
 ]
 
 # Part of every cache key of the loading step: bump it when loading changes its output.
@@ -163,14 +163,22 @@ def front_matter(text: str) -> tuple[int, dict[str, str]]:
 
 def _load_article(path: Path, rel: str, meta: dict[str, str]) -> LoadedArticle:
     decoded = read_text(path)
-    text = decoded.text
+    return article_from_text(decoded.text, rel, meta, markdown=path.suffix.lower() in (".md", ".markdown"),
+                             encoding=decoded.encoding, notes=decoded.notes)
+
+
+def article_from_text(text: str, rel: str, meta: dict[str, str], markdown: bool = False, encoding: str | None = None,
+                      notes: list[tuple[str, str]] | None = None) -> LoadedArticle:
+    """Clean and split one article already decoded to ``text`` (what ``load_article`` does after reading the file).
+
+    ``rel`` names the article (its file); ``meta`` is its metadata row
+    (``title`` and ``author`` mark the lines that repeat them).
+    """
     front_end, found = front_matter(text)
     meta = {**found, **{k: v for k, v in meta.items() if v}}  # the manifest wins over the file
     spans = split_paragraphs(text)
     texts = [text[a:b] for a, b in spans]
-    kinds = classify_paragraphs(
-        texts, title=meta.get("title"), author=meta.get("author"), markdown=path.suffix.lower() in (".md", ".markdown")
-    )
+    kinds = classify_paragraphs(texts, title=meta.get("title"), author=meta.get("author"), markdown=markdown)
     kinds = [("front_matter", "YAML front matter") if a < front_end else k for (a, _), k in zip(spans, kinds)]
     paragraphs, sentences = [], []
     for i, ((a, b), ptext, (kind, reason)) in enumerate(zip(spans, texts, kinds)):
@@ -193,12 +201,12 @@ def _load_article(path: Path, rel: str, meta: dict[str, str]) -> LoadedArticle:
     return LoadedArticle(
         file=rel,
         text=text,
-        encoding=decoded.encoding,
+        encoding=encoding,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         paragraphs=paragraphs,
         sentences=sentences,
         language=detect_language(body or text),
-        notes=decoded.notes,
+        notes=list(notes or []),
         found_meta=found,
     )
 
@@ -310,6 +318,38 @@ def load_corpus(folder, jobs: int = 1) -> Corpus:
     >>> corpus.articles[["outlet", "n_words"]]  # doctest: +SKIP
     """
     return load_plan(plan_corpus(folder), jobs)
+
+
+def load_texts(records, text: str = "text", file: str = "file") -> Corpus:
+    """A ``Corpus`` of articles given as text: one mapping per article (a DataFrame's rows as dicts, JSON lines).
+
+    Each record has the article's ``text`` and a name (``file``, unique) and
+    may carry any of the manifest's columns (``outlet``, ``date``, ``title``,
+    ``author``, ...); every other key becomes an extra article column.
+    The articles are cleaned and split exactly as files are, so the tables
+    are those ``load_corpus`` gives for the same texts saved as files with a
+    manifest. Empty texts are reported in ``problems`` (``empty``).
+    """
+    records = [dict(r) for r in records]
+    names = [str(r[file]) for r in records]
+    if len(set(names)) != len(names):
+        raise ValueError(f"the {file!r} of each record must be unique")
+    extra = [k for r in records for k in r if k not in (text, file)]
+    columns = list(dict.fromkeys(extra))
+    metas = [{k: ("" if v is None else str(v)) for k, v in r.items() if k not in (text, file)} for r in records]
+    manifest = Manifest(present=True, rows={clean_relpath(n): m for n, m in zip(names, metas)}, columns=columns,
+                        problems=[])
+    results = []
+    for name, r, meta in zip(names, records, metas):
+        body = r.get(text)
+        if not isinstance(body, str) or not body.strip():
+            results.append(LoadedArticle(name, None, None, None, [], [], None, [],
+                                         error=Unreadable("empty", "The text is empty.")))
+        else:
+            results.append(article_from_text(body, name, meta))
+    plan = Plan(Path("."), manifest, names, metas, [])
+    kept, ids, problems = select_articles(plan, results)
+    return assemble(plan.folder, kept, ids, columns, problems)
 
 
 def load_plan(plan: Plan, jobs: int = 1, results: list[LoadedArticle | None] | None = None) -> Corpus:

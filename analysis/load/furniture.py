@@ -123,9 +123,17 @@ def _is_heading(text: str, i: int, paragraphs: list[str]) -> bool:
     words = text.split()
     if not words or len(words) > 14 or _SENTENCE_END.search(text):
         return False
+    if text.endswith((":", "?")) and not _title_case(words):
+        return False  # "Politico reports:", "Is the deal dead?": a sentence of the body, not a heading
     # A heading introduces something: it is followed by a longer paragraph.
     following = paragraphs[i + 1] if i + 1 < len(paragraphs) else ""
     return len(following.split()) > len(words)
+
+
+def _title_case(words: list[str]) -> bool:
+    """True when every word of four letters or more starts with a capital, as in headings ("What Comes Next?")."""
+    long = [w for w in words if sum(c.isalpha() for c in w) >= 4]
+    return bool(long) and all(w.lstrip("\"'“‘(")[:1].isupper() for w in long)
 
 
 def _mark_subtitles(kinds: list[tuple[str, str]]) -> None:

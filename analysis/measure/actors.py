@@ -3,7 +3,8 @@
 The actors table (``analysis/data/actors.csv``, or your own file or DataFrame
 passed as ``actors=``) lists one actor per row:
 
-``id``, ``name``, ``kind`` (person | state | organization), ``parent`` (the id
+``id``, ``name``, ``kind`` (person | state | organization | group | other;
+"country" is read as state), ``parent`` (the id
 an actor rolls up to: Putin -> russia), and ``|``-separated lists of surface
 forms, each with its own rule:
 
@@ -11,10 +12,18 @@ forms, each with its own rule:
     Full names, spellings and transliterations ("Volodymyr Zelenskiy",
     "Kim Jong Un", "Türkiye"/"Turkey", "U.S."). Always a mention.
 ``surnames``
-    Bare surnames ("Kim", "Zelensky"). A mention only after one of the
-    actor's ``aliases`` (or a role directly followed by the surname, "North
-    Korean leader Kim") appeared earlier in the same article, and never when
-    glued to another name: "Kim Jin-ha" and "Maru Kim" are other people.
+    Bare surnames ("Kim", "Zelensky"), found as a reader would: a surname
+    directly after a title ("Mr. Trump", "President Xi") or after the
+    person's given name or its short form with an optional initial ("Paul D.
+    Ryan", "Chuck" for "Charles") counts, and so does a bare surname, unless
+    the article also gives it to someone else ("Beau Biden", "Kim Jin-ha",
+    "Maru Kim"): then it counts only after the actor's full name (or a role
+    directly followed by the surname, "North Korean leader Kim"). A surname
+    glued to another name never counts. Two actors may share a surname
+    ("Biden"): the one named most recently takes it, else the only one the
+    article names in full. For a person without surnames the last word of
+    the name is its surname, and each full name also matches without its
+    middle initials.
 ``roles``
     Role phrases that name one person ("the Ukrainian president", "Ukraine's
     leader", "North Korean leader"), valid between ``role_from`` and
@@ -33,6 +42,11 @@ forms, each with its own rule:
     inflate states against persons. ``find_mentions(..., adjectives=True)``
     counts them, with ``alias_kind == "adjective"`` so they can be told apart.
 
+States, organisations and groups also match the other names of the shipped
+gazetteer (``analysis/data/gazetteer.csv``: "Republican Party" -> "GOP",
+"Republicans"; "United States Department of Justice" -> "Justice
+Department"), and a lower-case common noun ("voter") its plural.
+
 A state or organisation directly followed by a title and a name ("US envoy
 Steve Witkoff") is the person's title, not a mention of the state.
 
@@ -47,6 +61,7 @@ from __future__ import annotations
 
 import re
 import sys
+from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
@@ -62,7 +77,9 @@ __all__ = [
     "MENTION_COLUMNS",
     "alias_table",
     "count_mentions",
+    "find_headline_mentions",
     "find_mentions",
+    "headlines",
     "kwic",
     "load_actors",
     "roll_up",
@@ -71,7 +88,30 @@ __all__ = [
 ACTORS_PATH = DATA_DIR / "actors.csv"
 LIST_COLUMNS = ("aliases", "surnames", "roles", "metonyms", "adjectives")
 ALIAS_KINDS = {"aliases": "name", "surnames": "surname", "roles": "role", "metonyms": "metonym", "adjectives": "adjective"}
-KINDS = ("person", "state", "organization")
+KINDS = ("person", "state", "organization", "group", "other")
+# Other names of a kind an actors table may use.
+KIND_SYNONYMS = {"country": "state", "gpe": "state", "organisation": "organization", "org": "organization",
+                 "people": "group", "party": "organization"}
+# Words after a surname that are not part of it: "William B. Taylor Jr." is surnamed Taylor.
+_NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "phd", "md"}
+# Given names and their usual short forms: "Chuck Grassley" is "Charles E. Grassley".
+_NICKNAMES = [
+    ("charles", "chuck", "charlie"), ("patrick", "pat"), ("william", "bill", "billy", "will"), ("robert", "bob", "rob",
+    "bobby"), ("joseph", "joe"), ("michael", "mike"), ("james", "jim", "jimmy"), ("thomas", "tom"), ("richard", "dick",
+    "rick", "rich"), ("edward", "ted", "ed"), ("benjamin", "ben"), ("anthony", "tony"), ("daniel", "dan"), ("steven",
+    "stephen", "steve"), ("elizabeth", "liz", "beth"), ("katherine", "kate", "kathy"), ("jerrold", "gerald", "jerry"),
+    ("christopher", "chris"), ("matthew", "matt"), ("nicholas", "nick"), ("andrew", "andy"), ("alexander", "alex"),
+    ("samuel", "sam"), ("gregory", "greg"), ("jeffrey", "jeff"), ("ronald", "ron"), ("donald", "don"), ("lawrence",
+    "larry"), ("john", "jack"), ("jonathan", "jon"), ("kenneth", "ken"), ("timothy", "tim"), ("david", "dave"),
+    ("frederick", "fred"), ("albert", "al"), ("vladimir", "volodymyr"), ("mitchell", "mitch"), ("nancy",),
+]
+_GIVEN = {name: set(group) for group in _NICKNAMES for name in group}
+_INITIAL = re.compile(r"[A-Z]\.")
+# Words that stand before a surname as a title and, doing so, make clear who it is ("Mr. Trump").
+_HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "president", "sen.", "senator", "rep.",
+               "representative", "gov.", "governor", "secretary", "chairman", "chairwoman", "speaker", "judge",
+               "justice", "general", "gen.", "leader", "minister", "chancellor", "premier", "ambassador", "prof.",
+               "professor", "mayor", "attorney", "king", "queen", "prince", "pope", "commissioner", "director"}
 
 MENTION_COLUMNS = [
     "article_id", "file", "outlet", "date", "paragraph", "sentence",
@@ -158,12 +198,17 @@ def load_actors(path=None) -> pd.DataFrame:
     out = pd.DataFrame({
         "id": raw["id"].astype(str).str.strip(),
         "name": raw["name"].astype(str).str.strip(),
-        "kind": raw["kind"].astype(str).str.strip().str.lower(),
+        "kind": raw["kind"].astype(str).str.strip().str.lower().replace(KIND_SYNONYMS),
     })
     parent = raw["parent"] if "parent" in raw else pd.Series(pd.NA, index=raw.index)
     out["parent"] = parent.astype("string").str.strip().replace("", pd.NA)
     for col in LIST_COLUMNS:
         out[col] = [_split(v) for v in raw[col]] if col in raw else [()] * len(raw)
+    derived = [person_forms(n, a, s) if k == "person" else (other_forms(n, a), s)
+               for n, k, a, s in zip(out["name"], out["kind"], out["aliases"], out["surnames"])]
+    out["aliases"] = [a for a, _ in derived]
+    out["surnames"] = [s for _, s in derived]
+    _add_gazetteer_forms(out)
     for col in ("role_from", "role_to"):
         values = raw[col] if col in raw else pd.Series(pd.NA, index=raw.index)
         out[col] = pd.to_datetime(values.replace("", pd.NA), errors="raise")
@@ -177,11 +222,138 @@ def load_actors(path=None) -> pd.DataFrame:
     if orphans:
         raise ValueError(f"parent(s) not in the actors table: {', '.join(orphans)}")
     forms = alias_table(out)
-    fixed = forms[forms["alias_kind"] != "role"]
+    # A surname may be shared ("Biden": Joe and Hunter); the article's context decides (see find_mentions).
+    fixed = forms[~forms["alias_kind"].isin(["role", "surname"])]
     clash = fixed.groupby("key")["actor"].nunique()
     if (clash > 1).any():
         raise ValueError(f"form(s) given to more than one actor: {', '.join(clash[clash > 1].index)}")
     return out.reset_index(drop=True)
+
+
+def person_forms(name: str, aliases: tuple[str, ...], surnames: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The full names and surnames a reader would recognise for a person, from the ones given.
+
+    Added to the aliases the actors table gives: each full name
+    without its middle initials ("Gregory B. Craig" -> "Gregory Craig") and
+    with the hyphen of its last part as a space ("Kim Jong-un" -> "Kim Jong
+    un"); and, when the table gives no surname, the last word of the
+    name that is not a suffix ("William B. Taylor Jr." -> "Taylor"). A
+    one-word alias ("Koellmann") is a surname. Nothing is removed.
+
+    >>> person_forms("William B. Taylor Jr.", ("William B. Taylor Jr.",), ())
+    (('William B. Taylor Jr.', 'William Taylor Jr.'), ('Taylor',))
+    """
+    full = [a for a in dict.fromkeys(aliases) if len(a.split()) > 1]
+    if not full:  # known by one word only ("Jesus", "Madonna"): that word is the name
+        return tuple(aliases), tuple(surnames)
+    given_surnames = list(surnames) + [a for a in aliases if len(a.split()) == 1]
+    variants = []
+    for form in full:
+        words = form.split()
+        plain = [w for i, w in enumerate(words) if not (0 < i < len(words) - 1 and re.fullmatch(r"[A-Z]\.", w))]
+        variants.append(" ".join(plain))
+        if "-" in words[-1]:
+            variants.append(" ".join(words[:-1] + [words[-1].replace("-", " ")]))
+    full = list(dict.fromkeys(full + [v for v in variants if len(v.split()) > 1]))
+    if not given_surnames and full:
+        words = [w for w in full[0].split() if w.casefold().strip(",") not in _NAME_SUFFIXES]
+        if len(words) > 1 and words[-1][:1].isupper():
+            given_surnames.append(words[-1])
+    return tuple(full), tuple(dict.fromkeys(given_surnames))
+
+
+GAZETTEER_PATH = DATA_DIR / "gazetteer.csv"
+_US_PREFIX = re.compile(r"^(?:United States|U\.S\.|US)\s+(.+)$")
+_OF_US = re.compile(r"^(.+?)\s+(?:of|to)\s+the\s+United\s+States(?:\s+\w+)?$")
+_DEPARTMENT_OF = re.compile(r"^Department\s+of\s+(?:the\s+)?([A-Z]\w+)$")
+
+
+def other_forms(name: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """The names of a state, organisation, group or topic a reader would recognise, from the ones given.
+
+    Added: "United States X" -> "X" and "U.S. X" ("United States Border
+    Patrol" -> "Border Patrol"); "X of the United States" -> "X" ("Supreme
+    Court of the United States" -> "Supreme Court"); "Department of X" ->
+    "X Department"; and for a form in lower case (a common noun, matched in
+    any case) its plural or singular ("voter" -> "voters"). Nothing is removed.
+
+    >>> other_forms("United States Department of Justice", ("United States Department of Justice",))
+    ('United States Department of Justice', 'Department of Justice', 'U.S. Department of Justice', 'Justice Department')
+    """
+    forms = list(dict.fromkeys(aliases))
+    for form in list(forms):
+        m = _US_PREFIX.match(form)
+        if m and len(m.group(1).split()) > 1 and m.group(1)[:1].isupper():
+            forms += [m.group(1), f"U.S. {m.group(1)}"]
+        m = _OF_US.match(form)
+        if m and len(m.group(1).split()) > 1:
+            forms.append(m.group(1))
+    for form in list(forms):
+        m = _DEPARTMENT_OF.match(form)
+        if m:
+            forms.append(f"{m.group(1)} Department")
+        if form.islower():
+            forms.append(_other_number(form))
+    return tuple(dict.fromkeys(f for f in forms if f))
+
+
+def _other_number(form: str) -> str:
+    """The plural of a lower-case noun phrase, or its singular when it is plural ("voters" -> "voter")."""
+    head, _, last = form.rpartition(" ")
+    if last.endswith("ies") and len(last) > 4:
+        other = last[:-3] + "y"
+    elif last.endswith(("ses", "xes", "ches", "shes")):
+        other = last[:-2]
+    elif last.endswith("s") and not last.endswith("ss") and len(last) > 3:
+        other = last[:-1]
+    elif last.endswith(("s", "x", "ch", "sh")):
+        other = last + "es"
+    elif last.endswith("y") and last[-2:-1] not in "aeiou":
+        other = last[:-1] + "ies"
+    else:
+        other = last + "s"
+    return f"{head} {other}" if head else other
+
+
+def _gazetteer() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Key of every name and form of the shipped gazetteer -> (its forms, its metonyms)."""
+    table = pd.read_csv(GAZETTEER_PATH, dtype=str, keep_default_na=False)
+    entries = {}
+    for name, forms, metonyms in zip(table["name"], table["forms"], table["metonyms"]):
+        value = (tuple(dict.fromkeys((name, *_split(forms)))), _split(metonyms))
+        for form in value[0]:
+            entries.setdefault(_key(form), value)
+    return entries
+
+
+def _add_gazetteer_forms(actors: pd.DataFrame) -> None:
+    """Give each non-person actor the other names the shipped gazetteer knows for it ("Republican Party" -> "GOP").
+
+    ``analysis/data/gazetteer.csv`` lists major parties, US institutions,
+    international bodies and states with their usual short names. An actor
+    whose name or alias is one of an entry's forms gets the entry's forms as
+    aliases and its capitals as metonyms, except forms another actor of the
+    table already has. In place.
+    """
+    gazetteer = _gazetteer()
+    taken = {}
+    for actor, *lists in zip(actors["id"], *(actors[c] for c in LIST_COLUMNS)):
+        for forms in lists:
+            for form in forms:
+                taken.setdefault(_key(form), actor)
+    for i, (actor, kind, name, aliases, metonyms) in enumerate(zip(
+            actors["id"], actors["kind"], actors["name"], actors["aliases"], actors["metonyms"])):
+        if kind == "person":
+            continue
+        entry = next((gazetteer[_key(f)] for f in (name, *aliases) if _key(f) in gazetteer), None)
+        if entry is None:
+            continue
+        free = [f for f in entry[0] if taken.get(_key(f), actor) == actor]
+        free_metonyms = [f for f in entry[1] if taken.get(_key(f), actor) == actor]
+        for f in free + free_metonyms:
+            taken.setdefault(_key(f), actor)
+        actors.at[i, "aliases"] = tuple(dict.fromkeys((*aliases, *free)))
+        actors.at[i, "metonyms"] = tuple(dict.fromkeys((*metonyms, *free_metonyms)))
 
 
 def _key(text: str) -> str:
@@ -272,6 +444,7 @@ class _Matcher:
         # up by date in ``self.roles``.
         self.fixed: dict[str, tuple[str, str] | None] = {}
         self.roles: dict[str, list[tuple[str, pd.Timestamp | None, pd.Timestamp | None]]] = {}
+        surnames: dict[str, list[str]] = {}
         for actor, kind, key, role_from, role_to in zip(
             forms["actor"].tolist(), forms["alias_kind"].tolist(), forms["key"].tolist(),
             forms["role_from"].tolist(), forms["role_to"].tolist(),
@@ -282,6 +455,18 @@ class _Matcher:
                 self.fixed.setdefault(key, None)
             elif self.fixed.get(key) is None:
                 self.fixed[key] = (actor, kind)
+            if kind == "surname":
+                surnames.setdefault(key, []).append(actor)
+        # actor -> the casefolded given names of its full names, with their short forms
+        self.given: dict[str, set[str]] = {}
+        for actor, kind, alias in zip(forms["actor"].tolist(), forms["alias_kind"].tolist(), forms["alias"].tolist()):
+            words = alias.split()
+            if kind == "name" and len(words) > 1 and self.kind.get(actor) == "person":
+                first = words[0].casefold()
+                self.given.setdefault(actor, set()).update(_GIVEN.get(first, {first}))
+        # key -> the actors sharing a surname, when more than one does: context decides (``_resolve_shared``).
+        self.shared = {k: tuple(dict.fromkeys(v)) for k, v in surnames.items()
+                       if len(set(v)) > 1 and self.fixed.get(k, (None, "surname"))[1] == "surname"}
         alternatives = sorted(set(forms["alias"]) | set(NOT_ACTORS), key=len, reverse=True)
         self.blocked = {_key(f) for f in NOT_ACTORS}
         self.regex = _forms_regex(alternatives)
@@ -321,7 +506,7 @@ class _Matcher:
                     continue
                 hit = (actor, "role")
             found.append({"actor": hit[0], "alias": alias, "alias_kind": hit[1],
-                          "start": m.start(), "end": m.end()})
+                          "start": m.start(), "end": m.end(), "shared": self.shared.get(key)})
         return found
 
 
@@ -382,11 +567,64 @@ def _glued_to_other_name(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _apply_rules(text: str, found: list[dict], matcher: _Matcher, introduced: set[str]) -> list[dict]:
-    """Context rules for one sentence, in reading order. Updates ``introduced``."""
+def _after_title(text: str, start: int) -> bool:
+    """True when the word right before ``start`` is a title that makes a surname a name ("Mr. Trump", "President Xi")."""
+    before = _WORD_BEFORE.search(text, 0, start)
+    return bool(before) and before.group(1).casefold() in _HONORIFICS
+
+
+_GIVEN_BEFORE = re.compile(r"([A-Z][\w’'-]*)[ \t]+(?:([A-Z]\.)[ \t]+)?$")
+
+
+def _full_name_start(text: str, m: dict, matcher: _Matcher) -> int | None:
+    """Where a full name ends by this surname starts, when the words before it are one of its actors' given names.
+
+    "Paul D. Ryan", "Charles E. Grassley", "Beau Biden": the given name (or
+    its short form) and an optional middle initial. Sets ``m["actor"]`` to the
+    actor whose given name it is (a shared surname resolved by its given
+    name). None when the words before are not such a name.
+    """
+    before = _GIVEN_BEFORE.search(text, max(0, m["start"] - 40), m["start"])
+    if not before:
+        return None
+    given = before.group(1).casefold()
+    for actor in m.get("shared") or (m["actor"],):
+        if given in matcher.given.get(actor, ()):
+            m["actor"] = actor
+            return before.start()
+    return None
+
+
+def _resolve_shared(m: dict, introduced: dict[str, int], named: dict[str, int]) -> str | None:
+    """The actor a shared surname names here: the one named most recently, else the only one the article names."""
+    earlier = [a for a in m["shared"] if a in introduced]
+    if earlier:
+        return max(earlier, key=introduced.__getitem__)
+    anywhere = [a for a in m["shared"] if a in named]
+    return anywhere[0] if len(anywhere) == 1 else None
+
+
+def _apply_rules(text: str, found: list[dict], matcher: _Matcher, introduced: dict[str, int],
+                 named: dict[str, int] | None = None, others: set[str] = frozenset()) -> list[dict]:
+    """Context rules for one sentence, in reading order. Updates ``introduced`` (actor -> order of its last full name).
+
+    ``named``: the actors the article names in full anywhere (its title
+    included), which resolves a shared surname. ``others``: the actors whose
+    surname the article also gives to someone else ("Beau Biden" for Joe
+    Biden); a bare surname of one of them counts only after its full name or
+    after a title ("Mr.", "President"). Any other bare surname counts.
+    """
     kinds = matcher.kind
+    named = named or {}
     kept: list[dict] = []
     for i, m in enumerate(found):
+        if m["alias_kind"] == "surname" and m.get("full_start") is not None:  # "Paul D. Ryan": a name
+            m.update(alias=text[m["full_start"]:m["end"]], alias_kind="name", start=m["full_start"], shared=None)
+        if m.get("shared"):
+            actor = _resolve_shared(m, introduced, named)
+            if actor is None:
+                continue
+            m["actor"] = actor
         nxt = found[i + 1] if i + 1 < len(found) else None
         follows_directly = nxt is not None and text[m["end"]:nxt["start"]].strip() == ""
         if m["alias_kind"] == "role":
@@ -401,10 +639,12 @@ def _apply_rules(text: str, found: list[dict], matcher: _Matcher, introduced: se
             if _glued_to_other_name(text, m["start"], m["end"]) or _PLACE_BEFORE.search(text, 0, m["start"]):
                 continue
         if m["alias_kind"] == "surname" and not m.get("after_role"):
-            if _glued_to_other_name(text, m["start"], m["end"]) or m["actor"] not in introduced:
+            if _glued_to_other_name(text, m["start"], m["end"]):
                 continue
+            if m["actor"] in others and m["actor"] not in introduced and not _after_title(text, m["start"]):
+                continue  # the article names another person of this surname, and not yet this one
         if m["alias_kind"] == "name" or m.get("after_role"):
-            introduced.add(m["actor"])
+            introduced[m["actor"]] = max(introduced.values(), default=0) + 1
         if kept and kept[-1]["actor"] == m["actor"] and _PAREN_BETWEEN.fullmatch(text, kept[-1]["end"], m["start"]):
             continue  # "North Atlantic Treaty Organization (NATO)" is one mention
         m.pop("after_role", None)
@@ -431,37 +671,89 @@ def find_mentions(corpus, actors=None, adjectives: bool = False) -> pd.DataFrame
     ``analysis.load.text.quote_spans``). Rows are in reading order.
     """
     _, matcher = actors_and_matcher(actors)
-    body = corpus.paragraphs[corpus.paragraphs["kind"] == "body"]
+    paragraphs = corpus.paragraphs
+    body = paragraphs[paragraphs["kind"] == "body"]
     spans = {(a, p): quote_spans(t) for a, p, t in
              zip(body["article_id"].tolist(), body["paragraph"].tolist(), body["text"].tolist())}
+    named = _named_in_titles(paragraphs, matcher)
     sentences = corpus.sentences
     columns = ("article_id", "paragraph", "sentence", "file", "outlet", "date", "text", "start")
     rows = []
-    introduced: set[str] = set()
-    current = None
-    # In reading order, so each article's sentences are contiguous;
-    # "introduced" (who was named in full so far) starts afresh with each article.
-    for article_id, paragraph, sentence, file, outlet, date, text, start in sorted(
-            zip(*(as_list(sentences[c]) for c in columns)), key=itemgetter(0, 1, 2)):
-        if article_id != current:
-            introduced, current = set(), article_id
-        found = matcher.candidates(text, date)
-        if not found:
-            continue
-        found = _apply_rules(text, found, matcher, introduced)
-        quotes = spans.get((article_id, paragraph), [])
-        for m in found:
-            if m["alias_kind"] == "adjective" and not adjectives:
+    # In reading order, so each article's sentences are contiguous. Two passes per article: who it
+    # names in full anywhere (title included), then the rules in reading order, where "introduced"
+    # (who was named in full so far) starts afresh with each article.
+    ordered = sorted(zip(*(as_list(sentences[c]) for c in columns)), key=itemgetter(0, 1, 2))
+    for _, group in groupby(ordered, key=itemgetter(0)):
+        group = [(row, matcher.candidates(row[6], row[5])) for row in group]
+        article_named = dict(named.get(group[0][0][0], {}))
+        others: set[str] = set()
+        for row, found in group:
+            for m in found:
+                if m["alias_kind"] == "surname":
+                    m["full_start"] = _full_name_start(row[6], m, matcher)
+                    if m["full_start"] is None and _glued_to_other_name(row[6], m["start"], m["start"]):
+                        others.update(m.get("shared") or (m["actor"],))
+                if m["alias_kind"] == "name" or m.get("full_start") is not None:
+                    article_named.setdefault(m["actor"], len(article_named))
+        introduced: dict[str, int] = {}
+        for (article_id, paragraph, sentence, file, outlet, date, text, start), found in group:
+            if not found:
                 continue
-            offset = start + m["start"]
-            in_quote = any(q0 <= offset < q1 for q0, q1 in quotes)
-            rows.append((article_id, file, outlet, date, paragraph, sentence, m["actor"],
-                         *matcher.info[m["actor"]], m["alias"], m["alias_kind"], m["start"], m["end"], in_quote))
+            found = _apply_rules(text, found, matcher, introduced, article_named, others)
+            quotes = spans.get((article_id, paragraph), [])
+            for m in found:
+                if m["alias_kind"] == "adjective" and not adjectives:
+                    continue
+                offset = start + m["start"]
+                in_quote = any(q0 <= offset < q1 for q0, q1 in quotes)
+                rows.append((article_id, file, outlet, date, paragraph, sentence, m["actor"],
+                             *matcher.info[m["actor"]], m["alias"], m["alias_kind"], m["start"], m["end"], in_quote))
     out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     for col in ("name", "kind", "parent"):
         out[col] = out[col].astype("string")
     return with_dtypes(out, {"start": "int64", "end": "int64", "paragraph": "int64", "sentence": "int64",
                               "in_quote": "bool"})
+
+
+def headlines(corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each article's headline as a one-sentence text: ``(paragraphs, sentences)`` tables to find mentions in.
+
+    The headline is the article's ``title`` paragraph, else its ``title``
+    metadata (the manifest's). Sentence rows have ``paragraph`` -1.
+    """
+    articles = corpus.articles
+    first = corpus.paragraphs[corpus.paragraphs["kind"] == "title"].drop_duplicates("article_id")
+    text = dict(zip(first["article_id"].tolist(), first["text"].tolist()))
+    rows = []
+    for a, file, outlet, date, title, language in zip(*(as_list(articles[c]) for c in (
+            "article_id", "file", "outlet", "date", "title", "language"))):
+        head = text.get(a) or (title if isinstance(title, str) else "")
+        head = " ".join(head.split())
+        if head:
+            rows.append((a, -1, 0, head, 0, len(head), len(head.split()), file, outlet, date, language))
+    sentences = pd.DataFrame(rows, columns=["article_id", "paragraph", "sentence", "text", "start", "end", "n_words",
+                                            "file", "outlet", "date", "language"])
+    sentences["date"] = pd.to_datetime(sentences["date"])
+    paragraphs = sentences[["article_id", "paragraph", "text"]].assign(kind="body")
+    return paragraphs, sentences
+
+
+def find_headline_mentions(corpus, actors=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The mentions in each article's headline (see ``headlines``) and the headline sentences."""
+    paragraphs, sentences = headlines(corpus)
+    heads = type(corpus)(corpus.folder, corpus.articles, paragraphs, sentences, corpus.problems.iloc[0:0])
+    return find_mentions(heads, actors), sentences
+
+
+def _named_in_titles(paragraphs: pd.DataFrame, matcher: _Matcher) -> dict[str, dict[str, int]]:
+    """Article id -> the actors its title (and subtitle) names in full."""
+    heads = paragraphs[paragraphs["kind"].isin(["title", "subtitle"])]
+    named: dict[str, dict[str, int]] = {}
+    for article_id, text in zip(heads["article_id"].tolist(), heads["text"].tolist()):
+        for m in matcher.candidates(text, None):
+            if m["alias_kind"] == "name":
+                named.setdefault(article_id, {}).setdefault(m["actor"], len(named.get(article_id, {})))
+    return named
 
 
 def with_dtypes(df: pd.DataFrame, dtypes: dict) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from analysis.count.outlets import ARTICLE_TERMS_TOP, TERMS_NGRAMS
 from analysis.hashing import file_hash
 from analysis.load.corpus import Corpus
 from analysis.load.parallel import parallel_map
+from analysis.measure.article_tone import summarize_article_tone
 from analysis.measure.stance import summarize_stance
 from analysis.measure.tone import summarize_tone
 from analysis.run.annotate import TONE_BY_ARTICLE, table_hash
@@ -26,7 +27,7 @@ __all__ = ["AGGREGATES", "AGGREGATES_KEPT", "AGGREGATE_VERSION", "RUNNING_KEPT",
            "aggregate_inputs"]
 
 # Part of the key of the cached aggregates: bump it when an aggregate changes its output.
-AGGREGATE_VERSION = "aggregate-3"  # 2: cached without min_n (flags set on reading); 3: terms_by_article
+AGGREGATE_VERSION = "aggregate-4"  # 2: cached without min_n (flags set on reading); 3: terms_by_article; 4: article_tone_by_outlet
 
 
 # The sums over articles kept from one run to the next (see ``aggregate``): one entry per
@@ -46,7 +47,7 @@ BOOTSTRAP_KEPT = 20_000  # tone-cell intervals remembered (about 100 bytes each)
 AGGREGATES_KEPT = 4  # whole-corpus results are large: keep the newest few corpus states only
 
 
-AGGREGATES = ("tone_by_outlet", "tone_by_article", "stance_summary", "terms_by_outlet", "keyness_by_outlet",
+AGGREGATES = ("article_tone_by_outlet", "tone_by_outlet", "tone_by_article", "stance_summary", "terms_by_outlet", "keyness_by_outlet",
               "terms_by_article", "frame_shares", "naming")
 
 
@@ -146,6 +147,8 @@ def _aggregate_part(work: _Work, part: int) -> dict:
         names = naming.merge_naming(running["naming"], names)
     bootstrap = dict(running.get("bootstrap", {}))
     return {
+        "article_tone_by_outlet": summarize_article_tone(per["article_tone"], by=("name", "outlet"), min_n=min_n,
+                                                         memo=bootstrap),
         "tone_by_outlet": summarize_tone(per["tone"], by=("name", "outlet"), min_n=min_n, memo=bootstrap),
         "stance_summary": summarize_stance(per["stance"], min_n=min_n) if len(per["stance"]) else pd.DataFrame(),
         "frame_shares": frames.frame_shares(per["frame_hits"], by="outlet", min_n=min_n),

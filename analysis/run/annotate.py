@@ -22,7 +22,8 @@ from analysis.hashing import file_hash
 from analysis.hashing import key as cache_key
 from analysis.load.corpus import LOADER_VERSION, Corpus, Plan, load_files, load_plan
 from analysis.load.parallel import parallel_map
-from analysis.measure.actors import find_mentions
+from analysis.measure.actors import find_headline_mentions, find_mentions
+from analysis.measure.article_tone import aggregate_article_tone
 from analysis.measure.quotes import find_quotes
 from analysis.measure.stance import find_stance
 from analysis.measure.tone import mention_tone, summarize_tone
@@ -32,15 +33,15 @@ __all__ = ["ANNOTATE_VERSION", "CACHED", "PER_ARTICLE", "TONE_BY_ARTICLE", "Inpu
            "cached_load", "load_keys", "per_article", "release_memory", "table_hash"]
 
 # Part of every per-article cache key: bump it when annotation changes its output.
-ANNOTATE_VERSION = "annotate-4"
+ANNOTATE_VERSION = "annotate-5"  # 5: article_tone; surnames found as a reader would; headline mentions
 
 
-PER_ARTICLE = ("mentions", "tone", "quotes", "stance", "frame_hits")
+PER_ARTICLE = ("mentions", "tone", "article_tone", "quotes", "stance", "frame_hits")
 
 
 # Annotations cached per article under the actors table's hash; frame hits are
 # cached under the frame dictionary's hash instead.
-CACHED = ("mentions", "tone", "quotes", "stance")
+CACHED = ("mentions", "tone", "article_tone", "quotes", "stance")
 
 
 TONE_BY_ARTICLE = ("name", "article_id")
@@ -140,13 +141,18 @@ def annotate_article(article: Corpus, actors: pd.DataFrame, frame_table: pd.Data
 
     Tone is scored for English articles only (the lexicons and the model are
     English); mentions, quotes and stance edges are kept for every language.
+    ``article_tone`` pools each article's body and headline mentions per actor
+    (``analysis.measure.article_tone``).
     """
     mentions = find_mentions(article, actors)
     english = article.articles.loc[article.articles["language"] == "en", "article_id"]
     tone = mention_tone(mentions[mentions["article_id"].isin(english)], article.sentences, method=method)
+    head_mentions, head_sentences = find_headline_mentions(article, actors)
+    head_tone = mention_tone(head_mentions[head_mentions["article_id"].isin(english)], head_sentences, method=method)
     tables = {
         "mentions": mentions,
         "tone": tone,
+        "article_tone": aggregate_article_tone(tone, head_tone, article.sentences, article.articles, method),
         "quotes": find_quotes(article, actors, mentions=mentions),
         "stance": find_stance(article, mentions),
     }

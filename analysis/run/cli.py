@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis check|run|evaluate-targets …``.
+"""Command line: ``python -m analysis check|run|evaluate-targets|evaluate-article-tone …``.
 
 Exit codes, for every command (the contract, in the README):
 
@@ -84,6 +84,35 @@ def build_parser() -> argparse.ArgumentParser:
                         "model are present, else model)")
     p.add_argument("--model-dir", default=None, help="trained transformer folder (default: models/transformer/)")
     p.set_defaults(func=cmd_evaluate_targets)
+
+    p = sub.add_parser("evaluate-article-tone",
+                       help="score article-level tone toward each target against human labels",
+                       description="Score article-level tone toward each target against human labels. FILE is "
+                                   "an article-tone task file (JSON lines, see docs/article_tone_task.md), or a CSV "
+                                   "file,actor,label of your own hand-coded articles with --corpus (and --actors). "
+                                   "The last line is F1m=… accuracy=… rho=… coverage=… n=N (and outlet_rho=… "
+                                   "when the items have outlets).",
+                       epilog="example: python -m analysis evaluate-article-tone seesaw_valid.jsonl --method model")
+    p.add_argument("file")
+    p.add_argument("--method", default=None, choices=(*_tone_methods(), "neutral"),
+                   help="mention method, or neutral (always neutral) (default: the best installed)")
+    p.add_argument("--pool", default="calibrated", choices=("calibrated", "mean"),
+                   help="calibrated: the shipped article-level pooling (default); mean: the plain mean of mentions")
+    p.add_argument("--split", default="all", choices=("all", "tune", "holdout"),
+                   help="score only this split of the file's stories (see README, Validating article tone)")
+    p.add_argument("--corpus", default=None, help="with a hand-coded CSV: the corpus folder it codes")
+    p.add_argument("--actors", default=None, help="with a hand-coded CSV: the actors table (default: the shipped one)")
+    p.add_argument("--record", default=None, metavar="CALIBRATION_JSON",
+                   help="also record the figures in this calibration file's 'validated' section, which the "
+                        "notebooks quote beside the figures")
+    p.set_defaults(func=cmd_evaluate_article_tone)
+
+    p = sub.add_parser("calibrate-article-tone",
+                       help="choose the article-level pooling numbers of a method on a task file's tune split")
+    p.add_argument("file", help="article-tone task file (only its tune split is read)")
+    p.add_argument("--method", default=None, choices=_tone_methods(), help="mention method (default: the best installed)")
+    p.add_argument("--out", default=None, help="calibration file to update (default: the shipped one)")
+    p.set_defaults(func=cmd_calibrate_article_tone)
 
     p = sub.add_parser("train-targets-transformer", aliases=["train-targets"],
                        help='fine-tune the optional transformer model (needs pip install -e ".[transformer]")')
@@ -368,6 +397,19 @@ def _seeds() -> Path:
     from analysis.config import SEEDS_DIR
 
     return SEEDS_DIR
+
+
+def cmd_evaluate_article_tone(args) -> int:
+    from analysis.run.commands import evaluate_article_tone_cli
+
+    return evaluate_article_tone_cli(args.file, args.method, args.pool, args.split, args.corpus, args.actors,
+                                     args.record)
+
+
+def cmd_calibrate_article_tone(args) -> int:
+    from analysis.run.commands import calibrate_article_tone_cli
+
+    return calibrate_article_tone_cli(args.file, args.method, args.out)
 
 
 def cmd_evaluate_targets(args) -> int:

@@ -1,4 +1,4 @@
-"""The bodies of the commands that evaluate and train the models: ``evaluate-targets``, ``train-targets-*``.
+"""The bodies of the commands that evaluate and train the models: ``evaluate-*``, ``calibrate-*``, ``train-targets-*``.
 
 Each prints a report and returns the exit code (2 for an unusable file or
 method, as every command's); the models themselves (``analysis.models``)
@@ -13,7 +13,8 @@ from pathlib import Path
 from analysis.models import scorers, targets, transformer
 from analysis.models.newsmtsc import one_line
 
-__all__ = ["evaluate_targets_cli", "train_light_cli", "train_transformer_cli"]
+__all__ = ["calibrate_article_tone_cli", "evaluate_article_tone_cli", "evaluate_targets_cli", "train_light_cli",
+           "train_transformer_cli"]
 
 
 def evaluate_targets_cli(path: str, method: str | None = None, model_dir: str | None = None) -> int:
@@ -107,4 +108,88 @@ def train_transformer_cli(
             f"{name}: F1m={f['macro_f1']:.3f} accuracy={f['accuracy']:.3f} "
             f"n={f['n']} ({f['targets_per_s']:.0f} targets/s)"
         )
+    return 0
+
+
+def _mention_method(method: str | None) -> str | None:
+    """The mention method to use (None: the best installed); prints the error and returns None when unusable."""
+    try:
+        scorer = scorers.get(method or scorers.best_available())
+    except ValueError as exc:
+        print(f"error: {exc}.", file=sys.stderr)
+        return None
+    if not scorer.available():
+        print(f"error: the {scorer.name} method cannot run here (is its extra installed?).", file=sys.stderr)
+        return None
+    return scorer.name
+
+
+def evaluate_article_tone_cli(path: str, method: str | None = None, pool: str = "calibrated", split: str = "all",
+                              corpus: str | None = None, actors: str | None = None, record: str | None = None) -> int:
+    """``evaluate-article-tone``: the per-class table and ``F1m=… accuracy=… rho=… coverage=… n=N [outlet_rho=…]``.
+
+    ``path`` is a task file, or with ``corpus`` a hand-coded CSV
+    ``file,actor,label``. ``record``: a calibration file whose ``validated``
+    section gets these figures (calibrated pool only). 2 for an unusable
+    file, method or split.
+    """
+    from analysis.run import evaluate
+
+    method = method if method == "neutral" else _mention_method(method)
+    if method is None:
+        return 2
+    try:
+        if corpus is not None:
+            from analysis.run.pipeline import analyze
+
+            tables = analyze(corpus, actors=actors, method=None if method == "neutral" else method,
+                             aggregates=False, progress=False)
+            from analysis.load.corpus import load_corpus
+
+            predictions = evaluate.score_hand_coded(path, load_corpus(corpus), tables)
+            if method == "neutral":
+                predictions = predictions.assign(score=0.0, label="neutral")
+        else:
+            items = evaluate.read_task(path)
+            if split != "all":
+                items = [i for i in items if evaluate.split_of(i) == split]
+            if not items:
+                print(f"error: {path} has no items in the {split!r} split.", file=sys.stderr)
+                return 2
+            predictions = evaluate.score_items(items, method, pool)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"error: cannot evaluate {path}: {one_line(exc)}.", file=sys.stderr)
+        return 2
+    print(evaluate.report(predictions, method, pool))
+    if record and pool == "calibrated" and method != "neutral":
+        name = f"{Path(path).stem}{'' if split == 'all' else ' ' + split}"
+        evaluate.record_validation(Path(record), method, name, evaluate.metrics(predictions))
+    return 0
+
+
+def calibrate_article_tone_cli(path: str, method: str | None = None, out: str | None = None) -> int:
+    """``calibrate-article-tone``: choose a method's pooling numbers on the tune split of ``path``; write them."""
+    from analysis.measure import article_tone
+    from analysis.run import evaluate
+
+    method = _mention_method(method)
+    if method is None:
+        return 2
+    try:
+        items = [i for i in evaluate.read_task(path) if evaluate.split_of(i) == "tune"]
+        if not items:
+            print(f"error: {path} has no items in its tune split.", file=sys.stderr)
+            return 2
+        scored = evaluate._scored_mentions(items, method)
+        cal, figures = evaluate.calibrate(items, method, scored=scored)
+        band = evaluate.mean_band(items, method, scored=scored)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"error: cannot calibrate on {path}: {one_line(exc)}.", file=sys.stderr)
+        return 2
+    target = Path(out) if out else article_tone.CALIBRATION_PATH
+    source = f"{Path(path).name}, tune split ({figures['n']} items)"
+    evaluate.write_calibration(target, method, cal, figures, source, mean_band=band)
+    print(f"wrote {target}")
+    print(" ".join(f"{k}={v}" for k, v in cal.as_dict().items()) + f" mean_band={band}")
+    print(f"F1m={figures['F1m']:.3f} rho={figures['rho']:.3f} n={figures['n']}")
     return 0

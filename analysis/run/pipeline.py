@@ -191,9 +191,10 @@ def _flagged(tables: dict, min_n: int) -> dict[str, pd.DataFrame]:
 
 def _flag_small(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
     """``table`` with ``small_n`` = ``n < min_n`` (every aggregate defines it so), when it has both columns."""
-    if table.empty or not {"n", "small_n"} <= set(table.columns):
+    n = "n_articles" if "n_articles" in table.columns else "n"  # article tone counts articles, not mentions
+    if table.empty or not {n, "small_n"} <= set(table.columns):
         return table
-    return table.assign(small_n=(table["n"] < min_n).astype(bool))
+    return table.assign(small_n=(table[n] < min_n).astype(bool))
 
 
 def validation(method: str | None = None, folder=None, cache: bool | str | Path | Cache = True) -> pd.DataFrame:

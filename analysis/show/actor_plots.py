@@ -78,6 +78,27 @@ def tone_heatmap(summary: pd.DataFrame, row: str = "name", col: str = "outlet"):
     return fig
 
 
+def article_tone_heatmap(summary: pd.DataFrame, row: str = "name", col: str = "outlet"):
+    """Mean article-level tone per actor and outlet (``summarize_article_tone`` output).
+
+    Each cell shows the mean over articles, its 95% interval (bootstrap over
+    articles) and the number of articles; ``small_n`` cells are hatched.
+    """
+    rows = sorted(summary[row].unique())
+    cols = sorted(summary[col].unique())
+    fig, ax = plt.subplots(figsize=(3 + 2.0 * len(cols), 1.2 + 0.42 * len(rows)))
+    part = summary.set_index([row, col])
+    mean = part["mean"].unstack(col).reindex(index=rows, columns=cols)
+    interval = ("[" + part["ci_low"].map("{:+.2f}".format) + ", " + part["ci_high"].map("{:+.2f}".format) + "] ")
+    interval = interval.where(part["n_articles"] > 1, "")  # one article has no spread to show
+    label = part["mean"].map("{:+.2f}".format) + "\n" + interval + part["n_articles"].astype(str) + " art."
+    labels = label.unstack(col).reindex(index=rows, columns=cols)
+    faint = part["small_n"].unstack(col).reindex(index=rows, columns=cols)
+    image = _grid(ax, mean, labels, "RdBu", -0.5, 0.5, faint)
+    fig.colorbar(image, ax=ax, label="article tone (-1 negative … +1 positive)", shrink=0.6)
+    return fig
+
+
 RASTER_POINTS = 5_000  # more dots than this are drawn as an image in SVGs
 
 

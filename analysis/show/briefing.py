@@ -23,15 +23,21 @@ def format_cell(mean: float, low: float, high: float, n: int, small: bool) -> st
     return text + " †" if small else text
 
 
-def tone_cells(tables: dict, actors: list[str], voice: str = "outlet") -> pd.DataFrame:
+def tone_cells(tables: dict, actors: list[str], voice: str | None = None) -> pd.DataFrame:
     """Tone toward each actor (rows) in each outlet (columns), as printable cells.
 
-    Uses ``tone_by_outlet`` for ``voice`` ("outlet": the outlet's own words;
-    "quoted": the speech it quotes). Empty where an outlet never mentions the
-    actor in that voice.
+    ``voice`` None (the default): article-level tone (``article_tone_by_outlet``),
+    each cell the mean over articles, its interval bootstrapped over articles
+    and ``n`` the number of articles. ``voice`` "outlet" or "quoted": the
+    mention-level means of ``tone_by_outlet`` in that voice (``n`` mentions).
+    Empty where an outlet never mentions the actor.
     """
-    table = tables["tone_by_outlet"]
-    table = table[(table["voice"] == voice) & table["name"].isin(actors)]
+    if voice is None:
+        table = tables["article_tone_by_outlet"].rename(columns={"n_articles": "n"})
+        table = table[table["name"].isin(actors)]
+    else:
+        table = tables["tone_by_outlet"]
+        table = table[(table["voice"] == voice) & table["name"].isin(actors)]
     cells = table.assign(cell=[
         format_cell(m, lo, hi, n, s)
         for m, lo, hi, n, s in zip(table["mean"], table["ci_low"], table["ci_high"], table["n"], table["small_n"])

@@ -147,3 +147,29 @@ def naming_split(names: pd.DataFrame, group_col: str = "outlet") -> str:
     picks = main[main["concept"] == concept]["variant"].value_counts()
     parts = ", ".join(f"“{v}” in {k} outlet{'s' if k != 1 else ''}" for v, k in picks.items())
     return f"Outlets differ on what to call {concept.replace('_', ' ')}: {parts}"
+
+
+def article_tone_contrast(summary: pd.DataFrame, actor_col: str = "name", group_col: str = "outlet") -> str:
+    """"Outlet A is harsher on X than outlet B", only where a reader may say so.
+
+    ``summary`` is ``summarize_article_tone`` output. A contrast is stated
+    only between two cells of one actor that each rest on at least the
+    minimum number of articles (not ``small_n``) and whose 95% intervals
+    (bootstrapped over articles) do not overlap; of those, the largest gap.
+    Otherwise the headline says that no outlet differs clearly.
+    """
+    solid = _solid(summary)
+    best = None
+    for actor, cells in solid.groupby(actor_col, sort=True):
+        cells = cells.sort_values(["mean", group_col])
+        for low in cells.itertuples(index=False):
+            for high in cells.itertuples(index=False):
+                gap = high.mean - low.mean
+                if low.ci_high < high.ci_low and (best is None or gap > best[0]):
+                    best = (gap, actor, low, high)
+    if best is None:
+        return "No outlet's tone toward an actor differs clearly from another's (intervals overlap or too few articles)"
+    _, actor, low, high = best
+    low_n, high_n = getattr(low, "n_articles", None), getattr(high, "n_articles", None)
+    return (f"{getattr(low, group_col)} is harsher on {actor} than {getattr(high, group_col)}: "
+            f"{low.mean:+.2f} ({low_n} articles) against {high.mean:+.2f} ({high_n} articles)")
