@@ -6,7 +6,8 @@
     python benchmarks/bench.py --sizes 200 --run     # also the whole `run` (notebooks), cold and after one new article
 
 Builds deterministic corpora from seeds/ (paragraphs reshuffled across
-articles, every sentence tagged so none repeats; see analysis.run.synthetic), times each stage in one process, the whole
+articles, every sentence tagged so none repeats; see analysis.run.synthetic), times each stage in one process
+(tone once per installed model: the light one and, with its extra, the transformer, in mentions/s), the whole
 ``analyze`` (no cache) with 1 and 2 worker processes in a fresh process each
 (with its peak memory), a rerun after adding one article (warm cache), and
 the floor: TextBlob plus VADER on the same body sentences with nothing else.
@@ -33,6 +34,7 @@ from analysis.measure.actors import find_mentions, load_actors
 from analysis.measure.quotes import find_quotes
 from analysis.measure.stance import find_stance
 from analysis.measure.tone import mention_tone
+from analysis.models import scorers
 from analysis.run.synthetic import make_synthetic_corpus
 
 # Peak memory from VmHWM, the high-water mark of this process's own memory. Not
@@ -134,8 +136,12 @@ def bench(folder: Path, label: str) -> None:
     mentions, seconds = timed(find_mentions, corpus, actors)
     rows.append(("mentions", seconds))
     english = mentions[mentions["article_id"].isin(corpus.articles.loc[corpus.articles["language"] == "en", "article_id"])]
-    _, seconds = timed(mention_tone, english, corpus.sentences)
-    rows.append(("tone (lexicons + model)", seconds))
+    tone_speed = {}
+    for method in [m for m in ("model", "transformer") if scorers.get(m).available()]:
+        _, seconds = timed(mention_tone, english, corpus.sentences, method=method)
+        default = " (the default)" if method == scorers.best_available() else ""
+        rows.append((f"tone (lexicons + {method}){default}", seconds))
+        tone_speed[method] = (len(english), seconds)
     _, seconds = timed(lambda: (find_quotes(corpus, actors, mentions=mentions), find_stance(corpus, mentions)))
     rows.append(("quotes and stance", seconds))
     phrases = terms.actor_phrases(actors)
@@ -177,6 +183,10 @@ def bench(folder: Path, label: str) -> None:
     print(f"- speed-up with --jobs 2: {one['seconds'] / two['seconds']:.2f}x")
     print(f"- rerun after adding one article: {rerun['seconds'] / one['seconds']:.1%} of a full run")
     print(f"- peak memory: {one['peak_mb']:,.0f} MB (1 process), {two['peak_mb']:,.0f} MB (--jobs 2, parent only)")
+    for method, (n, secs) in tone_speed.items():
+        print(f"- tone with {method}: {n:,} mentions in {secs:.1f} s, {n / secs:,.0f} mentions/s (batched; "
+              "a repeated target is scored once)")
+    print(f"- analyze uses the default method, {scorers.best_available()}")
 
 
 def main() -> None:

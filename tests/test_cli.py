@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from analysis.config import EVAL_DIR, SEEDS_DIR
 
 
@@ -115,12 +117,22 @@ def test_run_on_an_unusable_folder_exits_2_before_any_notebook(tmp_path):
 
 
 def test_evaluate_targets_defaults_to_the_best_installed_method(tmp_path):
+    from analysis.models import scorers
+
     sample = tmp_path / "sample.jsonl"
     with open(EVAL_DIR / "rw_dev.jsonl", encoding="utf-8") as fh:
         sample.write_text("".join(fh.readline() for _ in range(30)), encoding="utf-8")
+    result = run_cli("evaluate-targets", str(sample))
+    assert result.returncode == 0, result.stderr
+    # the shipped transformer where its extra is installed, the light model otherwise
+    assert result.stdout.splitlines()[0] == f"method={scorers.best_available()}"
+    assert result.stdout.strip().splitlines()[-1].startswith("F1m=")
+
+
+def test_evaluate_targets_with_an_empty_model_dir_says_so_in_one_line(tmp_path):
+    pytest.importorskip("torch")
     empty = tmp_path / "no_model"
     empty.mkdir()
-    result = run_cli("evaluate-targets", str(sample), "--model-dir", str(empty))  # no transformer there
-    assert result.returncode == 0, result.stderr
-    assert "model" in result.stdout and "transformer" not in result.stdout
-    assert result.stdout.strip().splitlines()[-1].startswith("F1m=")
+    result = run_cli("evaluate-targets", EVAL_DIR / "rw_dev.jsonl", "--model-dir", empty)
+    assert result.returncode == 2 and "no trained transformer model in" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

@@ -4,12 +4,15 @@
 for each ``args`` of ``items``. With ``jobs`` > 1 the calls run in that
 many *forked* processes: each worker receives ``obj`` once, through the
 fork (the parent's memory, not a copy sent over a pipe), and only the small
-``args`` travel per call. ``obj`` must not be changed while the pool runs.
+``args`` travel per call. Once PyTorch is loaded, forking is unsafe, and the
+workers start from a fork server instead, ``obj`` pickled once per worker. ``obj`` must not be changed while the pool runs.
 This is the package's one shared-memory mechanism; nothing else carries data
 to workers, and no module keeps state between calls.
 """
 
 from __future__ import annotations
+
+import sys
 
 __all__ = ["parallel_map"]
 
@@ -35,14 +38,19 @@ def parallel_map(func, arg_tuples: list[tuple], jobs: int = 1, shared=_NOTHING):
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, len(arg_tuples) // (jobs * 8))
-    with ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=_install,
-                             initargs=(shared,)) as pool:
+    # A process that has loaded PyTorch (the transformer) cannot be forked safely: its OpenMP
+    # thread pool does not survive the fork and the workers hang. Workers then start from a
+    # clean server process and receive ``shared`` pickled, once each.
+    start = "forkserver" if "torch" in sys.modules else "fork"
+    with ProcessPoolExecutor(jobs, mp_context=mp.get_context(start), initializer=_install,
+                             initargs=(shared is not _NOTHING, shared)) as pool:
         yield from pool.map(_call, [func] * len(arg_tuples), arg_tuples, chunksize=chunk)
 
 
-def _install(shared) -> None:
+def _install(given: bool, shared) -> None:
+    # ``given``, not ``shared is _NOTHING``: a pickled sentinel (fork server) is another object.
     global _worker_shared
-    _worker_shared = shared
+    _worker_shared = shared if given else _NOTHING
 
 
 def _call(func, args: tuple):

@@ -10,10 +10,12 @@ For every mention (``analysis.measure.actors.find_mentions``) three kinds of sco
   (cut at clause boundaries and at the other actors of the sentence). Off by
   default: it doubles the lexicon work, and the target-aware method below,
   which reads the clause word by word, is the validated measure.
-- **target**: ``analysis.models.targets.score_targets`` with ``method`` (default
-  ``"model"``, the method validated on NewsMTSC): ``target_label`` in
-  {-1, 0, 1}, ``target_score`` in [-1, 1] and, for the model, the class
-  probabilities. ``target_method`` says which method produced them.
+- **target**: the scorer ``method`` of ``analysis.models.scorers`` (default
+  ``scorers.best_available()``: the fine-tuned ``"transformer"`` when its
+  extra is installed, else the light ``"model"``; both validated on
+  NewsMTSC): ``target_label`` in {-1, 0, 1}, ``target_score`` in [-1, 1]
+  and, for the two models, the class probabilities. ``target_method`` says
+  which method produced them.
 
 Words inside a quotation are the speaker's, not the outlet's, so each mention
 carries ``voice``: ``"quoted"`` when it is inside a direct quotation,
@@ -29,7 +31,6 @@ from analysis.measure.stats import DEFAULT_MIN_N, summarize
 from analysis.models import scorers, targets
 
 __all__ = [
-    "DEFAULT_METHOD",
     "MEASURES",
     "compare_lexicons",
     "compare_methods",
@@ -40,8 +41,6 @@ __all__ = [
     "score_sentences",
     "summarize_tone",
 ]
-
-DEFAULT_METHOD = scorers.DEFAULT
 
 # Aggregated measures and the method behind each; "target" is filled in from the data.
 MEASURES = {
@@ -96,7 +95,7 @@ def score_sentences(df: pd.DataFrame, text_col: str = "text") -> pd.DataFrame:
 _BATCH = 2048
 
 
-def mention_tone(mentions: pd.DataFrame, sentences: pd.DataFrame, method: str = DEFAULT_METHOD,
+def mention_tone(mentions: pd.DataFrame, sentences: pd.DataFrame, method: str | None = None,
                  clause_lexicons: bool = False) -> pd.DataFrame:
     """Tone of each mention: sentence and target-aware scores (and clause lexicon scores on request).
 
@@ -109,8 +108,9 @@ def mention_tone(mentions: pd.DataFrame, sentences: pd.DataFrame, method: str = 
       (TextBlob polarity and VADER compound in [-1, 1], subjectivity in [0, 1]),
       and with ``clause_lexicons`` the same of the clause: ``context_polarity``,
       ``context_subjectivity``, ``context_vader``;
-    - ``target_method``, ``target_label`` (-1/0/1), ``target_score`` ([-1, 1]),
-      ``p_neg``, ``p_neu``, ``p_pos`` (NaN unless ``method == "model"``);
+    - ``target_method`` (``method``, or the default ``scorers.best_available()`` when None),
+      ``target_label`` (-1/0/1), ``target_score`` ([-1, 1]), ``p_neg``, ``p_neu``,
+      ``p_pos`` (NaN for the lexicon methods);
     - ``voice``: ``"quoted"`` inside a direct quotation, else ``"outlet"``.
 
     Each distinct text is scored once, and each distinct target (same
@@ -191,7 +191,7 @@ def mention_tone(mentions: pd.DataFrame, sentences: pd.DataFrame, method: str = 
         scores = np.array([lex[t] for t in texts_of_rows], dtype="float64").reshape(len(base), len(_LEXICON_COLUMNS))
         for k, name in enumerate(_LEXICON_COLUMNS):
             new[f"{prefix}_{name}"] = scores[:, k]
-    new["target_method"] = pd.array([method] * len(base), dtype="string")
+    new["target_method"] = pd.array([scorer.name] * len(base), dtype="string")
     new["target_label"] = target_column("target_label").astype("int64")
     new["target_score"] = target_column("target_score").astype("float64")
     for col in ("p_neg", "p_neu", "p_pos"):
@@ -228,7 +228,7 @@ def summarize_tone(
         part = summarize(tone, keys, measure, min_n=min_n, memo=memo)
         method = MEASURES.get(measure, measure)
         if method == "target":
-            method = "|".join(sorted(tone["target_method"].dropna().unique())) or DEFAULT_METHOD
+            method = "|".join(sorted(tone["target_method"].dropna().unique())) or scorers.best_available()
         part.insert(len(keys) + 1, "method", method)
         parts.append(part)
     columns = keys + ["measure", "method", "n", "mean", "ci_low", "ci_high", "small_n"]

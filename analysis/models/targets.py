@@ -337,7 +337,7 @@ def _save_model(model: dict, out_path) -> None:
 # --------------------------------------------------------------------------
 
 
-def validation(method: str = DEFAULT_METHOD, folder=None, store=None) -> pd.DataFrame:
+def validation(method: str = DEFAULT_METHOD, folder=None, store=None, evaluate=None, weights=()) -> pd.DataFrame:
     """How ``method`` scores on the NewsMTSC dev files: one row per file.
 
     Columns ``dev set`` (file stem), ``method``, ``n``, ``macro_f1``,
@@ -347,6 +347,9 @@ def validation(method: str = DEFAULT_METHOD, folder=None, store=None) -> pd.Data
     (an ``analysis.run.cache.Cache``, or anything with its ``get_many`` and
     ``put_many``) it is kept under their hashes; the transformer is always
     scored afresh. ``analysis.validation`` is this with the default cache.
+    ``evaluate``: the method's ``(path) -> (report, metrics)`` when it is not
+    one of this module's (the transformer's, from ``analysis.models.scorers``),
+    and ``weights`` the files it reads, whose hashes key its stored table.
     """
     from analysis.config import EVAL_DIR
     from analysis.config import VERSION as __version__
@@ -354,16 +357,16 @@ def validation(method: str = DEFAULT_METHOD, folder=None, store=None) -> pd.Data
     from analysis.hashing import key as cache_key
 
     paths = sorted(Path(folder or EVAL_DIR).glob("*_dev.jsonl"))
-    store = store if method in METHODS else None
+    store = store if method in METHODS or weights else None
     if store is not None:
-        model = file_hash(MODEL_PATH) if method == "model" else None
+        model = file_hash(MODEL_PATH) if method == "model" else [file_hash(w) for w in weights] or None
         k = cache_key("validation", __version__, FORMAT_VERSION, method, model, [(p.name, file_hash(p)) for p in paths])
         stored = store.get_many("validation", [k]).get(k)
         if stored is not None:
             return stored
     rows = []
     for path in paths:
-        metrics = evaluate_targets(path, method)[1]
+        metrics = (evaluate or (lambda p: evaluate_targets(p, method)))(path)[1]
         rows.append({"dev set": path.stem, **{k: metrics[k] for k in ("method", "n", "macro_f1", "accuracy")}})
     table = pd.DataFrame(rows, columns=["dev set", "method", "n", "macro_f1", "accuracy"])
     if store is not None:

@@ -1,4 +1,4 @@
-"""Target sentiment with a fine-tuned transformer: the optional ``transformer`` method.
+"""Target sentiment with a fine-tuned transformer: the ``transformer`` method, the default when torch is installed.
 
 The light ``model`` method of :mod:`analysis.models.targets` sees hashed n-grams; this
 one reads the whole sentence. It fine-tunes the small sentence encoder
@@ -23,16 +23,26 @@ works without torch; :func:`train` and :func:`score_targets_transformer` raise
 an ``ImportError`` naming ``pip install -e ".[transformer]"`` when it is
 missing, and :func:`available` says whether the method can be used.
 
-A trained model is a folder (default ``models/transformer/`` at the project
-root, not committed): ``model.safetensors`` (weights in fp16, plain tensors,
-no pickle), ``tokenizer.json`` (the package's tokenizer plus the two markers)
-and ``transformer.json`` (settings, training-file sha256, timings and the dev
-figures).
+A trained model is a folder. The package ships one (``MODEL_DIR``,
+``analysis/models/data/transformer/``, described in its ``MODEL_CARD.md``),
+and ``train`` rewrites it byte for byte: ``model.safetensors`` (plain
+tensors, no pickle: the word embeddings and every Linear weight of the
+encoder as int8 with one scale per output row, the rest in fp16),
+``tokenizer.json`` (the package's tokenizer plus the two markers) and
+``transformer.json`` (settings, the weights' sha256, which :func:`load`
+checks, the training file's sha256, timings and the dev figures of the
+stored weights).
+
+Scoring (``DEFAULT_SCORING``, stored with the model) reads a window of 64
+word pieces centred on the target, in batches sorted by length, with the
+matrix products in bfloat16 where the CPU does them natively (AVX512-BF16,
+AMX) and fp32 elsewhere; measured variants are in ``benchmarks/bench_targets.py``.
 
 Known blind spots: the encoder was pre-trained for sentence similarity, not
-sentiment; sentences longer than 128 word pieces are cut to a window around
-the target; and, as with every NewsMTSC model, a label means the tone the
-sentence takes toward the target, not the author's opinion of it.
+sentiment; sentences longer than 64 word pieces (about one in fifteen in
+news) are cut to a window around the target; and, as with every NewsMTSC
+model, a label means the tone the sentence takes toward the target, not the
+author's opinion of it.
 """
 
 from __future__ import annotations
@@ -51,7 +61,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.config import PROJECT_DIR
+from analysis.config import MODELS_DATA_DIR
 from analysis.models.newsmtsc import (
     LABELS,
     metrics_report,
@@ -63,22 +73,26 @@ __all__ = [
     "MARKERS",
     "METHOD",
     "MODEL_DIR",
+    "ModelFolderError",
     "available",
     "combine",
     "evaluate_transformer",
     "load",
     "mark_target",
     "score_targets_transformer",
+    "scoring_settings",
     "train",
+    "unavailable_reason",
 ]
 
 METHOD = "transformer"
-MODEL_DIR = PROJECT_DIR / "models" / "transformer"
+MODEL_DIR = MODELS_DATA_DIR / "transformer"  # the shipped model; train() writes here by default
 MARKERS = ("[TGT]", "[/TGT]")
 WEIGHTS_NAME = "model.safetensors"
 TOKENIZER_NAME = "tokenizer.json"
 META_NAME = "transformer.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: int8 matrices with per-row scales, and the weights' sha256 in transformer.json
+SCALE_SUFFIX = ".scale"  # the per-row scales of an int8 tensor NAME are stored as NAME.scale
 DEV_FILES = ("rw_dev.jsonl", "mt_dev.jsonl")
 INSTALL_HINT = 'pip install -e ".[transformer]"'
 _REQUIRED = ("torch", "transformers", "tokenizers", "safetensors")
@@ -131,21 +145,93 @@ DEFAULT_SETTINGS = {
 DEFAULT_EPOCHS = 3
 DEFAULT_SEEDS = 0  # an int: one network; a list of ints: an ensemble
 
+# How a model scores, stored with it (``transformer.json``, "scoring") so that
+# its dev figures say how they were made. Measured on the seed-0 model, 2
+# threads (python benchmarks/bench_targets.py --variants; README): a 64-piece
+# window changes dev macro-F1 by at most 0.003 against 128 (one target in 15
+# is longer) and is 15-30% faster; bfloat16 products are about 3x faster than
+# fp32 and changed no dev figure by more than 0.002; the plain ("eager")
+# attention of transformers was a few per cent faster than the fused one in
+# paired runs (median ratio 1.06, noisy), same figures on the shipped weights.
+# Torch's dynamic int8 (quantize_dynamic) was as fast but cost 0.01-0.05
+# macro-F1 (mt_dev 0.71-0.73, under 0.75), so it is not used.
+DEFAULT_SCORING = {
+    "max_length": 64,  # word pieces incl. [CLS]/[SEP], a window centred on the target
+    "batch_size": 64,  # targets per forward pass, sorted by length
+    "autocast": "bfloat16",  # used only where the CPU has native bfloat16; fp32 otherwise
+    "attention": "eager",  # the encoder's attention implementation when scoring (training uses "sdpa")
+}
+_PER_CALL = ("max_length", "batch_size", "autocast")  # the scoring settings a call may override
+
 
 # --------------------------------------------------------------------------
 # Availability and lazy imports
 # --------------------------------------------------------------------------
 
 
-def available(model_dir=None) -> bool:
-    """True when torch and friends are installed and a trained model is in ``model_dir``.
+class ModelFolderError(ValueError):
+    """A model folder that cannot be used: corrupt weights, another format, a wrong tokenizer."""
 
-    Does not import torch (cheap enough to call when choosing a method).
+
+def available(model_dir=None) -> bool:
+    """True when torch and friends are installed and ``model_dir`` (default: the shipped model) is intact.
+
+    Intact: the three files are there, in this format, and the weights match
+    their recorded sha256. Does not import torch (cheap enough to call when
+    choosing a method); the checksum is computed once per file version.
     """
+    return unavailable_reason(model_dir) is None
+
+
+def unavailable_reason(model_dir=None) -> str | None:
+    """Why the transformer cannot run here (one sentence), or None when it can (see :func:`available`)."""
+    missing = [m for m in _REQUIRED if importlib.util.find_spec(m) is None]
+    if missing:
+        return f"it needs {', '.join(missing)}: install it with {INSTALL_HINT}"
     folder = Path(model_dir) if model_dir else MODEL_DIR
-    return all(importlib.util.find_spec(m) is not None for m in _REQUIRED) and all(
-        (folder / name).is_file() for name in (WEIGHTS_NAME, TOKENIZER_NAME, META_NAME)
-    )
+    try:
+        _check_folder(folder)
+    except (FileNotFoundError, ModelFolderError) as exc:
+        return str(exc)
+    return None
+
+
+def _check_folder(folder: Path) -> dict:
+    """The folder's ``transformer.json``, once its files, format and weights checksum are checked.
+
+    ``FileNotFoundError`` for a missing file, ``ModelFolderError`` for the rest.
+    """
+    missing = [n for n in (WEIGHTS_NAME, TOKENIZER_NAME, META_NAME) if not (folder / n).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"no trained transformer model in {folder} (missing {', '.join(missing)}); "
+            "train one with python -m analysis train-targets"
+        )
+    try:
+        meta = json.loads((folder / META_NAME).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelFolderError(f"{folder / META_NAME} is not readable JSON ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("format_version") != FORMAT_VERSION:
+        found = meta.get("format_version") if isinstance(meta, dict) else None
+        raise ModelFolderError(
+            f"{folder}: model format {found} is not {FORMAT_VERSION}; retrain it with "
+            "python -m analysis train-targets"
+        )
+    weights = folder / WEIGHTS_NAME
+    stat = weights.stat()
+    actual, expected = _file_sha256(str(weights.resolve()), stat.st_size, stat.st_mtime_ns), meta.get("weights_sha256")
+    if actual != expected:
+        raise ModelFolderError(
+            f"{weights} is corrupt or was changed: its sha256 is {actual}, transformer.json records "
+            f"{expected}; reinstall the package, or rebuild the weights with python -m analysis train-targets"
+        )
+    return meta
+
+
+@lru_cache(maxsize=8)
+def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
+    """sha256 of a file, cached per path, size and modification time."""
+    return _sha256(path)
 
 
 def _require(*extra: str):
@@ -500,14 +586,15 @@ def train(
     }
     if len(seeds) > 1:
         meta["members"] = members
-    _save_and_score(torch, out_dir, _stack_states(states), tok, meta, dev_paths, threads)
+    _save_and_score(torch, out_dir, _stack_states([_to_stored(torch, s) for s in states]), tok, meta, dev_paths,
+                    threads)
     if last_step_dir is not None and meta["averaged_steps"]:
         last_meta = {
             **meta, "averaged_steps": 0, "dev": {}, "settings": {**settings, "average_last": 0.0},
         }  # fmt: skip
         _save_and_score(
-            torch, Path(last_step_dir), _stack_states(last_states), tok, last_meta, dev_paths,
-            threads,
+            torch, Path(last_step_dir), _stack_states([_to_stored(torch, s) for s in last_states]), tok,
+            last_meta, dev_paths, threads,
         )  # fmt: skip
     return meta
 
@@ -525,7 +612,7 @@ def combine(model_dirs, out_dir, dev_paths=(), threads: int = 2) -> dict:
     from tokenizers import Tokenizer
 
     folders = [Path(d) for d in model_dirs]
-    metas = [json.loads((f / META_NAME).read_text(encoding="utf-8")) for f in folders]
+    metas = [_check_folder(f) for f in folders]
     same = ("settings", "epochs", "train_sha256", "n_train", "limit", "encoder_config", "threads")
     for f, m in zip(folders[1:], metas[1:]):
         differ = [k for k in same if m.get(k) != metas[0].get(k)]
@@ -620,8 +707,8 @@ def _fit(torch, base_dir, enc_cfg, ids, pos, y, seed, settings, epochs, threads,
         bar.close()
         seconds = time.perf_counter() - t0
 
-    # Rounded to fp16, the stored precision, so that the dev figures scored
-    # from these states are exactly what the saved folder reproduces.
+    # Rounded to fp16 first (the stored form, _to_stored, quantises from these):
+    # a model folder of format 1 (fp16) converts to the same bytes as a new run.
     last_state = _fp16_state(torch, net.state_dict())
     state = _fp16_state(torch, {**net.state_dict(), **avg}) if n_avg > 1 else last_state
     stats = {
@@ -634,6 +721,50 @@ def _fit(torch, base_dir, enc_cfg, ids, pos, y, seed, settings, epochs, threads,
     return state, last_state, stats
 
 
+def _is_int8(name: str, tensor) -> bool:
+    """Stored as int8: the word embeddings and the encoder layers' Linear weights (95% of the weights)."""
+    return tensor.dim() == 2 and (
+        name.endswith("embeddings.word_embeddings.weight")
+        or (".encoder.layer." in f".{name}" and name.endswith(".weight"))
+    )
+
+
+def _to_stored(torch, state: dict) -> dict:
+    """The stored form of a state: int8 matrices (see :func:`_is_int8`) with per-row scales, the rest fp16.
+
+    Symmetric per output row: ``w ~= q * scale`` with ``q`` in [-127, 127] and
+    ``scale = max|w_row| / 127`` (fp32). Storing the dequantised weights again
+    gives the same bytes, so a stored state can be re-saved (:func:`combine`).
+    """
+    out = {}
+    for name, tensor in state.items():
+        w = tensor.detach()
+        if name.endswith(SCALE_SUFFIX):
+            raise ValueError(f"{name}: a state to store holds no scales")
+        if _is_int8(name, w):
+            w = w.float()
+            scale = w.abs().amax(dim=1) / 127
+            scale = torch.where(scale > 0, scale, torch.ones_like(scale))
+            out[name] = torch.round(w / scale[:, None]).clamp(-127, 127).to(torch.int8).contiguous()
+            out[name + SCALE_SUFFIX] = scale.contiguous()
+        else:
+            out[name] = w.to(torch.float16).contiguous()
+    return out
+
+
+def _from_stored(stored: dict) -> dict:
+    """The fp32 state of a stored one (:func:`_to_stored`): ``q * scale`` for the int8 matrices."""
+    state = {}
+    for name, tensor in stored.items():
+        if name.endswith(SCALE_SUFFIX):
+            continue
+        if str(tensor.dtype) == "torch.int8":
+            state[name] = tensor.float() * stored[name + SCALE_SUFFIX].float()[:, None]
+        else:
+            state[name] = tensor.float()
+    return state
+
+
 def _stack_states(states: list[dict]) -> dict:
     """One network's state as is; several as ``members.<i>.<name>`` (see :func:`_build_model`)."""
     if len(states) == 1:
@@ -641,15 +772,17 @@ def _stack_states(states: list[dict]) -> dict:
     return {f"members.{i}.{k}": v for i, st in enumerate(states) for k, v in st.items()}
 
 
-def _save_and_score(torch, out_dir: Path, state: dict, tok, meta: dict, dev_paths, threads) -> None:
-    """Write the folder, then score the dev files with the saved (fp16) weights into its meta."""
+def _save_and_score(torch, out_dir: Path, stored: dict, tok, meta: dict, dev_paths, threads) -> None:
+    """Write the folder (``stored``: the stored form), then score the dev files with exactly those weights."""
     # Save before scoring dev, so a failure there does not lose the training.
-    _save(out_dir, state, tok, meta)
+    meta.setdefault("scoring", dict(DEFAULT_SCORING))
+    _save(out_dir, stored, tok, meta)
     with _torch_settings(torch, threads):
         net = _build_model(torch, meta)
-        net.load_state_dict({k: v.float() for k, v in state.items()})
-        net.eval()
+        net.load_state_dict(_from_stored(stored))
+        _for_scoring(net, meta)
     model = {"net": net, "tokenizer": tok, "meta": meta, "torch": torch}
+    meta["dev_scoring"] = {**scoring_settings(model), "threads": threads}  # as the dev figures were made
     for dev in dev_paths:
         _, m = _evaluate_df(read_newsmtsc(dev), model, threads=threads)
         meta["dev"][Path(dev).name] = {
@@ -715,11 +848,12 @@ def _package_version(name: str) -> str | None:
         return None
 
 
-def _save(out_dir: Path, state: dict, tok, meta: dict) -> None:
+def _save(out_dir: Path, stored: dict, tok, meta: dict) -> None:
     from safetensors.torch import save_file
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    save_file(state, str(out_dir / WEIGHTS_NAME), metadata={"format": "pt"})
+    save_file(stored, str(out_dir / WEIGHTS_NAME), metadata={"format": "pt"})
+    meta["weights_sha256"] = _sha256(out_dir / WEIGHTS_NAME)
     tok.save(str(out_dir / TOKENIZER_NAME))
     _write_meta(out_dir, meta)
 
@@ -737,60 +871,82 @@ def _write_meta(out_dir: Path, meta: dict) -> None:
 
 
 def load(model_dir=None) -> dict:
-    """Load a model folder written by :func:`train` (default ``MODEL_DIR``).
+    """Load a model folder written by :func:`train` (default ``MODEL_DIR``, the shipped model).
 
-    Returns a dict with ``net`` (the torch module, fp32, eval mode),
+    Returns a dict with ``net`` (the torch module, fp32 weights, eval mode),
     ``tokenizer`` (a ``tokenizers.Tokenizer``) and ``meta`` (the contents of
-    ``transformer.json``). Cached per folder and weights-file time, so a
-    retrained folder is read again. Raises ``FileNotFoundError`` when the
-    folder holds no trained model, ``ImportError`` without torch.
+    ``transformer.json``). The weights file is checked against the sha256 in
+    ``transformer.json`` before it is read. Cached per folder and weights-file
+    size and time, so a retrained folder is read again. Raises
+    ``FileNotFoundError`` when the folder holds no trained model,
+    ``ModelFolderError`` (a ``ValueError``) when its weights are corrupt or
+    of another format, ``ImportError`` without torch.
     """
     torch = _require()
     folder = Path(model_dir) if model_dir else MODEL_DIR
-    missing = [n for n in (WEIGHTS_NAME, TOKENIZER_NAME, META_NAME) if not (folder / n).is_file()]
-    if missing:
-        raise FileNotFoundError(
-            f"no trained transformer model in {folder} (missing {', '.join(missing)}); "
-            "train one with python -m analysis train-targets-transformer"
-        )
-    model = _load_cached(str(folder.resolve()), (folder / WEIGHTS_NAME).stat().st_mtime_ns)
+    _check_folder(folder)
+    stat = (folder / WEIGHTS_NAME).stat()
+    model = _load_cached(str(folder.resolve()), stat.st_size, stat.st_mtime_ns)
     return {**model, "torch": torch}
 
 
 @lru_cache(maxsize=2)
-def _load_cached(folder: str, mtime_ns: int) -> dict:
+def _load_cached(folder: str, size: int, mtime_ns: int) -> dict:
     import torch
     from safetensors.torch import load_file
     from tokenizers import Tokenizer
 
     folder = Path(folder)
-    meta = json.loads((folder / META_NAME).read_text(encoding="utf-8"))
-    if meta.get("format_version") != FORMAT_VERSION:
-        raise ValueError(
-            f"{folder}: model format {meta.get('format_version')} is not {FORMAT_VERSION}"
-        )
+    meta = _check_folder(folder)
     tok = Tokenizer.from_file(str(folder / TOKENIZER_NAME))
     tok.no_truncation()
     tok.no_padding()
     n_vocab = meta["encoder_config"]["vocab_size"]
     if [tok.token_to_id(m) for m in MARKERS] != list(range(n_vocab, n_vocab + len(MARKERS))):
-        raise ValueError(f"{folder}: the tokenizer does not end with the target markers {MARKERS}")
+        raise ModelFolderError(f"{folder}: the tokenizer does not end with the target markers {MARKERS}")
     net = _build_model(torch, meta)
-    state = load_file(str(folder / WEIGHTS_NAME))
-    net.load_state_dict({k: v.float() for k, v in state.items()})
-    net.eval()
+    net.load_state_dict(_from_stored(load_file(str(folder / WEIGHTS_NAME))))
+    _for_scoring(net, meta)
     return {"net": net, "tokenizer": tok, "meta": meta}
 
 
-def _predict_proba(model: dict, texts, starts, ends, batch_size: int, threads: int) -> np.ndarray:
-    """Class probabilities, columns in ``LABELS`` order (neg, neu, pos)."""
+def _for_scoring(net, meta: dict):
+    """Eval mode, and the attention implementation of the stored scoring settings."""
+    from transformers import BertModel
+
+    attention = {**DEFAULT_SCORING, **meta.get("scoring", {})}["attention"]
+    for module in net.modules():
+        if isinstance(module, BertModel):
+            module.set_attn_implementation(attention)
+    return net.eval()
+
+
+def scoring_settings(model: dict, **overrides) -> dict:
+    """How ``model`` scores: its stored ``scoring`` settings, ``overrides`` that are not None, and ``autocast``
+    resolved for this CPU (None where it has no native bfloat16: fp32 products)."""
+    unknown = {k for k, v in overrides.items() if v is not None} - set(_PER_CALL)
+    if unknown:
+        raise ValueError(f"scoring settings {sorted(unknown)} cannot be set per call; choose among {_PER_CALL}")
+    scoring = {**DEFAULT_SCORING, **model["meta"].get("scoring", {}),
+               **{k: v for k, v in overrides.items() if v is not None}}
+    if scoring["autocast"] not in (None, "float32", "bfloat16"):
+        raise ValueError(f"autocast must be 'bfloat16' or 'float32', not {scoring['autocast']!r}")
+    if scoring["autocast"] == "bfloat16" and not _bf16_native(model["torch"]):
+        scoring["autocast"] = None
+    if scoring["autocast"] == "float32":
+        scoring["autocast"] = None
+    return scoring
+
+
+def _predict_proba(model: dict, texts, starts, ends, scoring: dict, threads: int) -> np.ndarray:
+    """Class probabilities, columns in ``LABELS`` order (neg, neu, pos); ``scoring`` from :func:`scoring_settings`."""
     torch = model["torch"]
-    ids, pos = _encode(
-        model["tokenizer"], texts, starts, ends, model["meta"]["settings"]["max_length"]
-    )
+    ids, pos = _encode(model["tokenizer"], texts, starts, ends, scoring["max_length"])
     proba = np.zeros((len(ids), len(LABELS)), dtype=np.float64)
-    with _torch_settings(torch, threads), torch.inference_mode():
-        for rows in _length_batches([len(i) for i in ids], batch_size, None):
+    bf16 = scoring["autocast"] == "bfloat16"
+    with (_torch_settings(torch, threads), torch.inference_mode(),
+          torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16)):  # fmt: skip
+        for rows in _length_batches([len(i) for i in ids], scoring["batch_size"], None):
             x, mask, mpos = _batch(torch, ids, pos, rows)
             logits = model["net"](x, mask, mpos)
             proba[rows] = torch.softmax(logits.double(), dim=-1).numpy()
@@ -803,9 +959,11 @@ def score_targets_transformer(
     start_col: str = "start",
     end_col: str = "end",
     model_dir=None,
-    batch_size: int = 64,
+    batch_size: int | None = None,
     threads: int = 2,
     model: dict | None = None,
+    max_length: int | None = None,
+    autocast: str | None = None,
 ) -> pd.DataFrame:
     """Tone of each row's sentence toward its target span, by the fine-tuned transformer.
 
@@ -821,19 +979,24 @@ def score_targets_transformer(
         ``p_neg``, ``p_neu``, ``p_pos`` (float in [0, 1], sum 1).
     The input is not modified. ``model`` is a dict from :func:`load`
     (otherwise loaded from ``model_dir``, default ``MODEL_DIR``).
+    ``batch_size``, ``max_length`` (word pieces of the window around the
+    target) and ``autocast`` (``"bfloat16"`` or ``"float32"``) override the
+    model's stored scoring settings (None: keep them; see
+    :func:`scoring_settings`); ``threads`` is torch's thread count.
 
     >>> rows = pd.DataFrame({"text": ["Critics slammed Smith."], "start": [16], "end": [21]})
     >>> score_targets_transformer(rows).target_label.tolist()  # doctest: +SKIP
     [-1]
     """
     model = model or load(model_dir)
+    scoring = scoring_settings(model, batch_size=batch_size, max_length=max_length, autocast=autocast)
     out = df.copy()
     proba = _predict_proba(
         model,
         df[text_col].astype(str).tolist(),
         df[start_col].astype(int).tolist(),
         df[end_col].astype(int).tolist(),
-        batch_size,
+        scoring,
         threads,
     )
     return with_probabilities(out, proba)
@@ -845,7 +1008,6 @@ def score_targets_transformer(
 
 
 def _evaluate_df(df: pd.DataFrame, model: dict, threads: int = 2) -> tuple[str, dict]:
-
     t0 = time.perf_counter()
     scored = score_targets_transformer(df, model=model, threads=threads)
     seconds = time.perf_counter() - t0

@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--jobs", type=_jobs, default=1, help="worker processes for per-article work (default 1)")
         p.add_argument("--no-cache", action="store_true", help="recompute everything instead of reusing cached articles")
         p.add_argument("--method", default=None, choices=_tone_methods(),
-                       help="tone-toward-actor method (default: the validated model)")
+                       help="tone-toward-actor method (default: transformer when its extra is installed, else model)")
         p.add_argument("--actors", default=None, help="your own actors table CSV (default: the shipped one)")
         p.add_argument("--frames", default=None, help="your own frame dictionary CSV (default: the shipped one)")
         if name == "run":
@@ -80,9 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate-targets", help="score a NewsMTSC-format file of targets against its labels")
     p.add_argument("file")
     p.add_argument("--method", default=None, choices=_tone_methods(),
-                   help="scoring method (default: the best installed: transformer when its extra and a trained "
-                        "model are present, else model)")
-    p.add_argument("--model-dir", default=None, help="trained transformer folder (default: models/transformer/)")
+                   help="scoring method (default: transformer when its extra is installed, else model)")
+    p.add_argument("--model-dir", default=None,
+                   help="transformer model folder (default: the shipped one, analysis/models/data/transformer/)")
     p.set_defaults(func=cmd_evaluate_targets)
 
     p = sub.add_parser("evaluate-article-tone",
@@ -117,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train-targets-transformer", aliases=["train-targets"],
                        help='fine-tune the optional transformer model (needs pip install -e ".[transformer]")')
     p.add_argument("--train", default=None, help="NewsMTSC train.jsonl (default: the copy in data/newsmtsc)")
-    p.add_argument("--out", default=None, help="model folder to write (default: models/transformer/)")
+    p.add_argument("--out", default=None,
+                   help="model folder to write (default: the shipped one, analysis/models/data/transformer/; "
+                        "the default seed and --threads rewrite its weights byte for byte)")
     p.add_argument("--epochs", type=int, default=None, help="default: the recipe's (3)")
     p.add_argument("--limit", type=int, default=None, help="use only the first N training targets")
     p.add_argument("--threads", type=int, default=1,
@@ -269,14 +271,16 @@ def _analyze(args, cache=None):
 
     folder = Path(args.folder) if args.folder else _seeds()
     out = Path(args.out) if args.out else PROJECT_DIR
-    if args.method:
-        from analysis.models import scorers
+    from analysis.models import scorers
 
+    if args.method:
         scorer = scorers.get(args.method)
         if not scorer.available():
-            print(f"error: --method {scorer.name} needs {scorer.needs}; use --method {scorers.DEFAULT} meanwhile.",
-                  file=sys.stderr)
+            print(f"error: --method {scorer.name} cannot run here: {scorer.unavailable()}; "
+                  f"use --method {scorers.FALLBACK} meanwhile.", file=sys.stderr)
             return EXIT_USAGE, None
+    # Resolved once, so the tables, the manifest and the notebooks all name the method used.
+    args.method = scorers.get(args.method).name
     for name, loader in (("actors", load_actors), ("frames", load_frames)):
         path = getattr(args, name)
         if path and not Path(path).is_file():

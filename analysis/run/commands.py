@@ -33,7 +33,7 @@ def evaluate_targets_cli(path: str, method: str | None = None, model_dir: str | 
             report, _ = transformer.evaluate_transformer(path, model_dir)
         else:
             report, _ = scorer.evaluate(path)
-    except (ImportError, FileNotFoundError) as exc:
+    except (ImportError, FileNotFoundError, transformer.ModelFolderError) as exc:
         print(f"error: {one_line(exc)}.", file=sys.stderr)
         return 2
     except (OSError, UnicodeDecodeError, ValueError) as exc:
@@ -81,7 +81,9 @@ def train_transformer_cli(
 ) -> int:
     """CLI: fine-tune, show a progress bar, then print time, speed and dev figures.
 
-    The dev files beside ``train_path`` are scored when present. ``epochs``
+    ``out_dir`` None writes the shipped model folder (``transformer.MODEL_DIR``):
+    with the defaults and ``threads=1`` its weights come out byte for byte as
+    shipped. The dev files beside ``train_path`` are scored when present. ``epochs``
     None means ``DEFAULT_EPOCHS``; ``seed`` (None: ``DEFAULT_SEEDS``),
     ``settings`` and ``last_step_dir`` are passed to :func:`analysis.models.transformer.train`.
     """
