@@ -11,7 +11,13 @@ from helpers import corpus_of
 from analysis.load.corpus import load_corpus, load_texts
 from analysis.load.furniture import classify_paragraphs
 from analysis.measure import article_tone as at
-from analysis.measure.actors import find_headline_mentions, find_mentions, load_actors, other_forms, person_forms
+from analysis.measure.actors import (
+    find_headline_mentions,
+    find_mentions,
+    load_actors,
+    other_forms,
+    person_forms,
+)
 from analysis.measure.stats import bootstrap_ci
 from analysis.run import evaluate
 from analysis.run.cli import main
@@ -287,3 +293,23 @@ def test_briefing_cells_are_article_level_by_default(seeds_tables):
     table = seeds_tables["article_tone_by_outlet"]
     n = table.loc[table["name"] == "Donald Trump", "n_articles"]
     assert all(f"n={k}" in c for k, c in zip(n, cells.loc["Donald Trump", sorted(table.loc[n.index, "outlet"])]))
+
+
+def test_rechosen_pooling_numbers_are_not_served_from_the_cache(tmp_path, monkeypatch):
+    import shutil
+
+    from analysis.run import pipeline
+    from analysis.run.cache import Cache
+
+    folder = tmp_path / "corpus"
+    corpus_of(folder, "Ann Lee was praised as a brilliant and generous leader. Lee thanked her wonderful supporters.")
+    actors = pd.DataFrame({"id": ["lee"], "name": ["Ann Lee"], "kind": ["person"], "aliases": ["Ann Lee"]})
+    cal = tmp_path / "article_tone.json"
+    shutil.copy(at.CALIBRATION_PATH, cal)
+    monkeypatch.setattr(at, "CALIBRATION_PATH", cal)
+    monkeypatch.setattr(pipeline, "CALIBRATION_PATH", cal)
+    cache = Cache(tmp_path / "cache")
+    first = pipeline.analyze(folder, cache=cache, method="model", actors=actors)["article_tone"]
+    evaluate.write_calibration(cal, "model", at.Calibration(low=-1.0, high=1.0), {"n": 0}, "test")
+    second = pipeline.analyze(folder, cache=Cache(tmp_path / "cache"), method="model", actors=actors)["article_tone"]
+    assert first["label"].tolist() == ["positive"] and second["label"].tolist() == ["neutral"]

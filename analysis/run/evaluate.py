@@ -35,7 +35,6 @@ from analysis.measure.actors import find_headline_mentions, find_mentions
 from analysis.measure.tone import mention_tone
 
 __all__ = [
-    "TASK_KEYS",
     "actors_of_targets",
     "calibrate",
     "metrics",
@@ -46,11 +45,9 @@ __all__ = [
     "split_of",
 ]
 
-TASK_KEYS = ("id", "article", "source", "outlet", "date", "title", "text", "target", "aliases", "kind", "label")
 GOLD = {"negative": -1, "neutral": 0, "positive": 1}
 _KIND = {"person": "person", "organization": "organization", "country": "state", "group": "group", "other": "other"}
 OUTLET_MIN_ITEMS = 5
-POOLS = ("calibrated", "mean")
 
 
 def read_task(path) -> list[dict]:
@@ -111,14 +108,14 @@ def _scored_mentions(items: list[dict], method: str) -> tuple[Corpus, pd.DataFra
                 "outlet": group[0].get("outlet") or "", "date": group[0].get("date") or ""}
                for article, group in by_article.items()]
     corpus = load_texts(records)
-    index = {name: corpus.articles.index[corpus.articles["file"] == name] for name in by_article}
+    index = corpus.articles.groupby("file", sort=False).indices
     paragraphs = corpus.paragraphs.groupby("file", sort=False).indices
     sentences = corpus.sentences.groupby("file", sort=False).indices
     body, heads, head_sentences = [], [], []
     for article, group in by_article.items():
-        if len(index[article]) == 0:
+        if article not in index:  # an empty text: reported in the corpus's problems, its targets not found
             continue
-        one = Corpus(corpus.folder, corpus.articles.loc[index[article]],
+        one = Corpus(corpus.folder, corpus.articles.iloc[index[article]],
                      corpus.paragraphs.iloc[paragraphs.get(article, [])],
                      corpus.sentences.iloc[sentences.get(article, [])], corpus.problems.iloc[0:0])
         actors = actors_of_targets(group)
@@ -177,7 +174,11 @@ def _pool_calibration(method: str, pool: str) -> at.Calibration:
 def metrics(predictions: pd.DataFrame) -> dict:
     """Macro-F1 over the three classes, accuracy, Spearman rho (score vs gold as -1/0/1), coverage, n, per class."""
     from scipy.stats import spearmanr
-    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+    from sklearn.metrics import (
+        accuracy_score,
+        f1_score,
+        precision_recall_fscore_support,
+    )
 
     gold, pred = predictions["gold"].to_numpy(), predictions["label"].to_numpy()
     labels = list(at.LABELS)

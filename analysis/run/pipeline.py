@@ -33,6 +33,7 @@ from analysis.hashing import file_hash
 from analysis.hashing import key as cache_key
 from analysis.load.corpus import LOADER_VERSION, Corpus, plan_corpus
 from analysis.measure.actors import load_actors
+from analysis.measure.article_tone import CALIBRATION_PATH
 from analysis.measure.stats import DEFAULT_MIN_N
 from analysis.models import scorers, targets
 from analysis.run.aggregate import (
@@ -100,7 +101,9 @@ def analyze(
     """
     method = scorers.get(method).name  # an unknown method fails here, before any work
     store = open_cache(cache)
-    params: dict = {}  # per-article options would go here; min_n only shapes aggregates
+    # What the per-article stage reads besides the inputs hashed apart (min_n only shapes aggregates): the
+    # article pooling's numbers, so that rechoosing them recomputes every cached article_tone row.
+    params: dict = {"pooling": file_hash(CALIBRATION_PATH) if CALIBRATION_PATH.exists() else None}
     model_hash = _model_hash(method)  # once: the transformer's weights are large
     plan = plan_corpus(folder, exclude=exclude)
     keys = snapshot = None
