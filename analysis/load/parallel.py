@@ -4,8 +4,9 @@
 for each ``args`` of ``items``. With ``jobs`` > 1 the calls run in that
 many *forked* processes: each worker receives ``obj`` once, through the
 fork (the parent's memory, not a copy sent over a pipe), and only the small
-``args`` travel per call. Once PyTorch is loaded, forking is unsafe, and the
-workers start from a fork server instead, ``obj`` pickled once per worker. ``obj`` must not be changed while the pool runs.
+``args`` travel per call. Workers that run PyTorch are not forked from a
+parent that has loaded it (they would hang): with ``uses_torch=True`` they
+start from a fork server instead, ``obj`` pickled once per worker. ``obj`` must not be changed while the pool runs.
 This is the package's one shared-memory mechanism; nothing else carries data
 to workers, and no module keeps state between calls.
 """
@@ -22,11 +23,13 @@ _NOTHING = object()
 _worker_shared = _NOTHING
 
 
-def parallel_map(func, arg_tuples: list[tuple], jobs: int = 1, shared=_NOTHING):
+def parallel_map(func, arg_tuples: list[tuple], jobs: int = 1, shared=_NOTHING, uses_torch: bool = False):
     """``func(*args)`` (or ``func(shared, *args)``) for each of ``arg_tuples``, yielded in input order.
 
     Work is sent in chunks so that small items do not pay one round trip each.
     An exception in ``func`` is raised here, in the parent, as in one process.
+    ``uses_torch``: the workers run PyTorch (the transformer), so they are not
+    forked from a parent that has loaded it (see the module docstring).
     """
     if jobs <= 1 or len(arg_tuples) < 2:
         if shared is _NOTHING:
@@ -38,10 +41,10 @@ def parallel_map(func, arg_tuples: list[tuple], jobs: int = 1, shared=_NOTHING):
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, len(arg_tuples) // (jobs * 8))
-    # A process that has loaded PyTorch (the transformer) cannot be forked safely: its OpenMP
-    # thread pool does not survive the fork and the workers hang. Workers then start from a
-    # clean server process and receive ``shared`` pickled, once each.
-    start = "forkserver" if "torch" in sys.modules else "fork"
+    # Workers that run PyTorch cannot be forked from a process that has run it: its OpenMP thread
+    # pool does not survive the fork and they hang. They start from a clean server process
+    # instead and receive ``shared`` pickled, once each. Other work keeps the fork.
+    start = "forkserver" if uses_torch and "torch" in sys.modules else "fork"
     with ProcessPoolExecutor(jobs, mp_context=mp.get_context(start), initializer=_install,
                              initargs=(shared is not _NOTHING, shared)) as pool:
         yield from pool.map(_call, [func] * len(arg_tuples), arg_tuples, chunksize=chunk)

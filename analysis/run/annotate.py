@@ -209,7 +209,9 @@ def _cached_stage(stage: str, ids: list[str], keys: list[str], work, names: tupl
     parts: dict[str, list[pd.DataFrame]] = {name: [stored[name]] if name in stored else [] for name in names}
     if todo:
         chunks = _chunks(todo, jobs)
-        computed = list(_progress(parallel_map(work, [(c,) for c in chunks], jobs, shared=inputs), len(chunks), progress, stage))
+        scoring = stage == "annotate" and inputs.method == "transformer"  # the workers run the transformer
+        computed = list(_progress(parallel_map(work, [(c,) for c in chunks], jobs, shared=inputs, uses_torch=scoring),
+                                  len(chunks), progress, stage))
         new = {}
         for name in names:  # one table at a time, the chunks' parts freed as they are joined
             new[name] = _concat([c.pop(name) for c in computed])
