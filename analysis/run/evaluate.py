@@ -39,9 +39,11 @@ __all__ = [
     "calibrate",
     "metrics",
     "outlet_comparison",
+    "read_jsonl",
     "read_task",
     "report",
     "score_items",
+    "split_key",
     "split_of",
 ]
 
@@ -50,8 +52,9 @@ _KIND = {"person": "person", "organization": "organization", "country": "state",
 OUTLET_MIN_ITEMS = 5
 
 
-def read_task(path) -> list[dict]:
-    """The items of an article-tone task file; ``ValueError`` naming the line for a malformed one."""
+def read_jsonl(path, required=()) -> list[dict]:
+    """The objects of a JSON-lines task file, blank lines skipped; ``ValueError`` naming the line of a
+    malformed one or of one that lacks a ``required`` key. Every ``evaluate-*`` command reads through this."""
     items = []
     with open(path, encoding="utf-8") as fh:
         for number, line in enumerate(fh, 1):
@@ -61,19 +64,38 @@ def read_task(path) -> list[dict]:
                 item = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise ValueError(f"line {number} is not JSON ({exc.msg})") from None
-            missing = [k for k in ("id", "article", "text", "target", "label") if k not in item]
+            if not isinstance(item, dict):
+                raise ValueError(f"line {number} is not a JSON object")
+            missing = [k for k in required if k not in item]
             if missing:
                 raise ValueError(f"line {number} lacks {', '.join(missing)}")
-            if item["label"] not in GOLD:
-                raise ValueError(f"line {number}: label {item['label']!r} is not negative, neutral or positive")
-            items.append(item)
+            items.append((number, item))
     return items
 
 
-def split_of(item: dict) -> str:
-    """``holdout`` for a fixed fifth of the stories, ``tune`` for the rest (by a hash of the story id)."""
-    story = re.sub(r"_DOCUMENT_\d+$", "", str(item["article"]))
+def read_task(path) -> list[dict]:
+    """The items of an article-tone task file; ``ValueError`` naming the line for a malformed one."""
+    items = []
+    for number, item in read_jsonl(path, ("id", "article", "text", "target", "label")):
+        if item["label"] not in GOLD:
+            raise ValueError(f"line {number}: label {item['label']!r} is not negative, neutral or positive")
+        items.append(item)
+    return items
+
+
+def split_key(key: str) -> str:
+    """``holdout`` for a fixed fifth of the story keys, ``tune`` for the rest (by a sha256 of the key).
+
+    A task file's ``set:`` prefix is dropped (``seesaw_train:X`` and ``seesaw_valid:X`` are one key), and a
+    SEESAW article id (``TRIPLET_012_DOCUMENT_1``) is cut to its story (``TRIPLET_012``), so the three
+    outlets' articles on one event stay on one side, in every task."""
+    story = re.sub(r"_DOCUMENT_\d+$", "", str(key).split(":", 1)[-1])
     return "holdout" if int(hashlib.sha256(story.encode()).hexdigest(), 16) % 5 == 0 else "tune"
+
+
+def split_of(item: dict) -> str:
+    """The split of an article-tone item, by its story (see ``split_key``)."""
+    return split_key(item["article"])
 
 
 def _slug(text: str) -> str:
@@ -191,7 +213,7 @@ def metrics(predictions: pd.DataFrame) -> dict:
         "accuracy": float(accuracy_score(gold, pred)) if len(gold) else float("nan"),
         "rho": rho,
         "coverage": float((predictions["n_mentions"] > 0).mean()) if len(predictions) else float("nan"),
-        "n": int(len(predictions)),
+        "n": len(predictions),
         "per_class": {lab: {"precision": float(p), "recall": float(r), "f1": float(f), "n": int(n),
                             "predicted": int((pred == lab).sum())}
                       for lab, p, r, f, n in zip(labels, prec, rec, f1, support)},
