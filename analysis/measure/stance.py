@@ -23,19 +23,23 @@ holder and a target are close; sarcasm and hedging are not read.
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from operator import itemgetter
 
 import pandas as pd
 
+from analysis.load.text import quote_spans
 from analysis.measure.actors import as_list, with_dtypes
 from analysis.measure.stats import summarize
 
 __all__ = [
     "HOLDER_WORDS",
     "OPPOSITION_CUES",
+    "POLARITY_CUT",
     "STANCE_COLUMNS",
+    "SUBJECT_WORDS",
     "SUPPORT_CUES",
     "TARGET_WORDS",
     "cue_table",
@@ -59,7 +63,7 @@ TARGET_WORDS = 6
 
 STANCE_COLUMNS = [
     "holder", "holder_name", "target", "target_name", "stance", "cue", "cue_lemma", "negated",
-    "in_quote", "article_id", "file", "outlet", "date", "paragraph", "sentence", "sentence_text",
+    "in_quote", "article_id", "file", "outlet", "date", "paragraph", "sentence", "sentence_text", "rule", "score",
 ]
 
 _IRREGULAR = {"stand": ("stand", "stands", "stood", "standing")}
@@ -173,8 +177,8 @@ def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def find_stance(corpus, mentions: pd.DataFrame, cues=None) -> pd.DataFrame:
-    """Stance edges reported in the body sentences of ``corpus``.
+def _cue_edges(corpus, mentions: pd.DataFrame, cues=None) -> pd.DataFrame:
+    """Stance edges of the cue verbs only (``rules="cues"``), in ``STANCE_COLUMNS``.
 
     ``mentions`` from ``analysis.measure.actors.find_mentions`` (edges only link
     actors found there); ``cues`` extends the cue lists (see ``cue_table``).
@@ -225,10 +229,14 @@ def find_stance(corpus, mentions: pd.DataFrame, cues=None) -> pd.DataFrame:
             negated = bool(_NEGATION.search(text[max(holder[1] if not passive else 0, cs - 40):cs]))
             rows.append((holder[2], holder[3], target[2], target[3], 0 if negated else stance,
                          m.group(), lemma, negated, bool(holder[4] or target[4]),
-                         article_id, file, outlet, date, paragraph, sentence, text))
+                         article_id, file, outlet, date, paragraph, sentence, text, "cue", float(stance)))
+    return _table(rows)
+
+
+def _table(rows: list[tuple]) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=STANCE_COLUMNS)
     return with_dtypes(out, {"stance": "int64", "negated": "bool", "in_quote": "bool", "paragraph": "int64",
-                              "sentence": "int64"})
+                              "sentence": "int64", "score": "float64"})
 
 
 def summarize_stance(edges: pd.DataFrame, by=("holder_name", "target_name"), min_n: int = 3) -> pd.DataFrame:
@@ -247,3 +255,197 @@ def summarize_stance(edges: pd.DataFrame, by=("holder_name", "target_name"), min
     net = summarize(edges, keys, "stance", min_n=min_n).drop(columns="measure")
     out = net.merge(counts, on=keys, how="left")
     return out[keys + ["n", "n_support", "n_oppose", "n_negated", "mean", "ci_low", "ci_high", "small_n"]]
+
+
+# The clause rules (``rules="clause"``, the default). Numbers chosen on the tune split of SEESAW's
+# train file (README, "Validating stance"); no text of it ships.
+SUBJECT_WORDS = 30  # the holder opens its clause: at most this many words before it
+POLARITY_CUT = -0.1  # a target-aware score below this is opposition, else support
+_PRONOUN_LEAD = re.compile(
+    r"^[\s“”\"'‘’(—–-]*(?:(?:but|and|so|yet|still|now|then|instead|later|also|meanwhile|however),?\s+)?"
+    r"(he|she)\b", re.IGNORECASE)
+_AFTER_PREPOSITION = re.compile(
+    r"\b(?:of|by|for|with|against|to|about|on|from|at|in|into|over|than|toward|towards|like|under|between|"
+    r"behind|after|before|during|among|including|as|if|when|while|because|that|whom?|which)\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?:[\w.'’-]+\s+){0,3}$", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(he|she)\b", re.IGNORECASE)
+_QUOTE_MARK = re.compile(r"[“\"]")
+# "President Obama" ... "the president": a role noun stands for the last person the article gave that title.
+_TITLES = {"president": "president", "vice president": "vice president", "sen.": "senator", "senator": "senator",
+           "gov.": "governor", "governor": "governor", "speaker": "speaker", "secretary": "secretary",
+           "leader": "leader", "mayor": "mayor", "chairman": "chairman", "minister": "minister",
+           "attorney general": "attorney general", "president-elect": "president-elect"}
+_TITLE_BEFORE = re.compile(r"\b(vice president|attorney general|president-elect|president|sen\.|senator|gov\.|governor|"
+                           r"speaker|secretary|leader|mayor|chairman|minister)\s+$", re.IGNORECASE)
+_ROLE_NOUN = re.compile(r"\bthe\s+(vice president|attorney general|president-elect|president|senator|governor|speaker|"
+                        r"secretary|leader|mayor|chairman|minister)\b(?!\s+(?:of\s+)?[A-Z])")
+_PASSIVE_BY = re.compile(
+    r"\b(?:was|were|been|being|is|are|be|got|gets|get)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|ught|ld)\s+(?:\w+\s+){0,3}?by\s+"
+    r"(?:the\s+)?$", re.IGNORECASE)
+
+
+def find_stance(corpus, mentions: pd.DataFrame, cues=None, *, rules: str = "clause", tone: pd.DataFrame | None = None,
+                quotes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Stance edges reported in the body sentences of ``corpus``.
+
+    ``mentions`` from ``analysis.measure.actors.find_mentions`` (edges only link
+    actors found there); ``cues`` extends the cue lists (see ``cue_table``).
+
+    ``rules``: ``"clause"`` (default) reads every sentence that names two
+    actors, or one actor and a pronoun or quoted speaker standing for another:
+
+    - **quote**: the speaker of a direct quotation (``quotes``, from
+      ``analysis.measure.quotes.find_quotes``) holds a stance toward every
+      actor named inside it;
+    - **subject**: the actor that opens the clause (at most
+      ``SUBJECT_WORDS`` words in, not after a preposition), or a leading
+      *he*/*she* resolved to the nearest person named earlier, holds a stance
+      toward every actor named after it;
+    - **passive**: "X was criticised by Y" is Y -> X;
+    - **cue**: a cue verb between the two gives the sign outright (as with
+      ``rules="cues"``), negated cues keep ``stance = 0``.
+
+    Otherwise the sign is the target-aware tone toward the target's mentions
+    in that sentence (``tone``, the ``analysis.measure.tone.mention_tone``
+    table of these mentions: ``target_score`` below ``POLARITY_CUT`` is
+    opposition), or, without ``tone``, the sentence's VADER compound.
+    Holders are persons, states, organisations and groups (never ``other``:
+    a topic or event holds no stance). ``rules="cues"`` is the cue verbs only
+    (the package before issue 19: precise, but it rarely fires).
+
+    Returns one row per edge (``STANCE_COLUMNS``): ``holder`` and ``target``
+    (actor ids) with their names, ``stance`` (+1 support, -1 opposition,
+    0 negated cue), ``cue`` (as written; the rule's evidence otherwise),
+    ``cue_lemma``, ``negated``, ``in_quote`` (the target is named inside a
+    quotation: the speaker's claim), ``article_id``, ``file``, ``outlet``,
+    ``date``, ``paragraph``, ``sentence``, ``sentence_text`` (the evidence),
+    ``rule`` (cue | quote | subject | pronoun | passive) and ``score`` (the
+    score the sign was read from, in [-1, 1]).
+    """
+    if rules not in ("clause", "cues"):
+        raise ValueError(f"rules must be 'clause' or 'cues', not {rules!r}")
+    cue_rows = _cue_edges(corpus, mentions, cues)
+    if rules == "cues":
+        return cue_rows
+    return _clause_edges(corpus, mentions, cue_rows, tone, quotes)
+
+
+def _clause_edges(corpus, mentions: pd.DataFrame, cue_rows: pd.DataFrame, tone, quotes) -> pd.DataFrame:
+    keys = ("article_id", "paragraph", "sentence")
+    by_sentence: dict[tuple, list[tuple]] = {}
+    cols = keys + ("start", "end", "actor", "name", "in_quote", "kind")
+    for a, p, i, *mention in zip(*(as_list(mentions[c]) for c in cols)):
+        by_sentence.setdefault((a, p, i), []).append(tuple(mention))  # (start, end, actor, name, in_quote, kind)
+    scores: dict[tuple, float] = {}
+    if tone is not None and len(tone):
+        for a, p, i, start, actor, score in zip(*(as_list(tone[c]) for c in keys + ("start", "actor", "target_score"))):
+            if not math.isnan(score):
+                scores[(a, p, i, start, actor)] = float(score)
+    cue_sign: dict[tuple, dict[tuple, tuple]] = {}  # sentence -> (holder, target) -> its first cue row
+    for row in cue_rows.itertuples(index=False, name=None):
+        r = dict(zip(STANCE_COLUMNS, row))
+        cue_sign.setdefault((r["article_id"], r["paragraph"], r["sentence"]), {}).setdefault(
+            (r["holder"], r["target"]), row)
+    speakers: dict[tuple, list[tuple[int, int, str, str]]] = {}  # (article, paragraph) -> (q0, q1, actor, name)
+    if quotes is not None and len(quotes):
+        for a, p, q0, q1, actor, name in zip(*(as_list(quotes[c]) for c in
+                                              ("article_id", "paragraph", "start", "end", "speaker_actor", "speaker"))):
+            if isinstance(actor, str) and actor:
+                speakers.setdefault((a, p), []).append((q0, q1, actor, name))
+    vader = None
+    rows = []
+    last_person: dict[str, tuple[str, str]] = {}
+    titles: dict[str, dict] = {}
+    sent_cols = keys + ("file", "outlet", "date", "text", "start")
+    languages = (as_list(corpus.sentences["language"]) if "language" in corpus.sentences
+                 else ["en"] * len(corpus.sentences))
+    for (article_id, paragraph, sentence, file, outlet, date, text, offset), language in sorted(
+            zip(zip(*(as_list(corpus.sentences[c]) for c in sent_cols)), languages), key=lambda r: r[0][:3]):
+        men = by_sentence.get((article_id, paragraph, sentence), [])
+        cued = cue_sign.get((article_id, paragraph, sentence), {})
+        if isinstance(language, str) and language not in ("en", "unknown", ""):  # the clause rules read English
+            rows.extend(cued.values())
+            continue
+        titled = titles.setdefault(article_id, {})
+        for m in men:
+            lead = _TITLE_BEFORE.search(text[:m[0]]) if m[5] == "person" else None
+            if lead:
+                titled[_TITLES[lead.group(1).lower()]] = m
+        roles = list(_ROLE_NOUN.finditer(text)) if titled else []
+        spans = quote_spans(text) if roles else []
+        for r in roles:
+            m = titled.get(r.group(1).lower())
+            if m is not None and not any(x[0] <= r.start() < x[1] for x in men):
+                men = men + [(r.start(), r.end(), m[2], m[3], any(a <= r.start() < b for a, b in spans), "person")]
+        men = sorted(men, key=itemgetter(0))
+        quoted = [(q0 - offset, q1 - offset, actor, name) for q0, q1, actor, name in speakers.get((article_id, paragraph), [])
+                  if q0 < offset + len(text) and q1 > offset]
+        pairs = _pairs(text, men, quoted, last_person.get(article_id))
+        for m in men:
+            if m[5] == "person":
+                last_person[article_id] = (m[2], m[3])
+        rows.extend(cued.values())  # a cue verb gives the sign outright
+        for ((h, hname), _), (t, tname, rule, in_quote, evidence) in pairs.items():
+            if (h, t) in cued:
+                continue
+            found = [scores[k] for k in ((article_id, paragraph, sentence, x[0], t) for x in men if x[2] == t)
+                     if k in scores]
+            if found:
+                score = sum(found) / len(found)
+            else:
+                if vader is None:
+                    from analysis.models.lexicons import vader_analyzer
+
+                    vader = vader_analyzer()
+                score = float(vader.polarity_scores(text)["compound"])
+            rows.append((h, hname, t, tname, -1 if score < POLARITY_CUT else 1, evidence, rule, False, bool(in_quote),
+                         article_id, file, outlet, date, paragraph, sentence, text, rule, float(score)))
+    return _table(rows)
+
+
+def _opens_clause(text: str, pos: int) -> bool:
+    """Whether a word at ``pos`` can be the subject: at most ``SUBJECT_WORDS`` words in, not after a preposition."""
+    return _words(text[:pos]) <= SUBJECT_WORDS and not _AFTER_PREPOSITION.search(text[:pos])
+
+
+def _pairs(text: str, men: list[tuple], quoted: list[tuple], last_person: tuple[str, str] | None) -> dict:
+    """The ((holder id, name), target id) -> (target id, name, rule, in_quote, evidence) edges of one sentence.
+
+    ``men``: the sentence's mentions (start, end, actor, name, in_quote, kind) in reading order;
+    ``quoted``: the quotations overlapping it, with their speakers, in sentence offsets.
+    """
+    edges: dict[tuple, tuple] = {}
+
+    def add(holder, target, rule, in_quote, evidence):
+        if holder[0] != target[0]:
+            edges.setdefault((holder, target[0]), (target[0], target[1], rule, in_quote, evidence))
+
+    for _, _, actor, name in quoted:  # the speaker toward everyone the sentence names
+        for m in men:
+            add((actor, name), (m[2], m[3]), "quote", bool(m[4]), name)
+    outside = [m for m in men if not m[4]]
+    undergoes = set()  # subjects of a passive: the stance is the agent's, not theirs
+    for m in outside:  # passive: "X was criticised by Y"
+        if m[5] != "other" and _PASSIVE_BY.search(text[:m[0]]):
+            subject = next((x for x in outside if x[0] < m[0] and x[2] != m[2]), None)
+            if subject is not None:
+                add((m[2], m[3]), (subject[2], subject[3]), "passive", False, text[subject[1]:m[0]].strip()[:60])
+                undergoes.add(subject[2])
+    first = next((m for m in outside if m[5] != "other"), None)
+    holder = rule = None
+    lead = None
+    if last_person is not None:  # "He said Russia …": the pronoun opens the clause, before any actor
+        lead = _PRONOUN_LEAD.match(text) or _PRONOUN.search(text, 0, first[0] if first is not None else len(text))
+        if lead and not (_opens_clause(text, lead.start()) and not _QUOTE_MARK.search(text[:lead.start()])
+                         and (first is None or first[0] >= lead.end())):
+            lead = None
+    if lead is not None:
+        holder, rule = last_person, "pronoun"
+    elif first is not None and first[2] not in undergoes and _opens_clause(text, first[0]):
+        holder, rule = (first[2], first[3]), "subject"
+    if holder is not None:
+        spoken = {actor for _, _, actor, _ in quoted}
+        for m in men:
+            if not (m[4] and holder[0] in spoken):
+                add(holder, (m[2], m[3]), rule, bool(m[4]), text[:m[0]].strip()[-60:])
+    return edges

@@ -33,7 +33,8 @@ __all__ = ["ANNOTATE_VERSION", "CACHED", "PER_ARTICLE", "TONE_BY_ARTICLE", "Inpu
            "cached_load", "load_keys", "per_article", "release_memory", "table_hash"]
 
 # Part of every per-article cache key: bump it when annotation changes its output.
-ANNOTATE_VERSION = "annotate-5"  # 5: article_tone; surnames found as a reader would; headline mentions
+ANNOTATE_VERSION = "annotate-6"  # 6: stance by clause rules, quoted speakers and target-aware tone
+# 5: article_tone; surnames found as a reader would; headline mentions
 
 
 PER_ARTICLE = ("mentions", "tone", "article_tone", "quotes", "stance", "frame_hits")
@@ -149,12 +150,13 @@ def annotate_article(article: Corpus, actors: pd.DataFrame, frame_table: pd.Data
     tone = mention_tone(mentions[mentions["article_id"].isin(english)], article.sentences, method=method)
     head_mentions, head_sentences = find_headline_mentions(article, actors)
     head_tone = mention_tone(head_mentions[head_mentions["article_id"].isin(english)], head_sentences, method=method)
+    quotes = find_quotes(article, actors, mentions=mentions)
     tables = {
         "mentions": mentions,
         "tone": tone,
         "article_tone": aggregate_article_tone(tone, head_tone, article.sentences, article.articles, method),
-        "quotes": find_quotes(article, actors, mentions=mentions),
-        "stance": find_stance(article, mentions),
+        "quotes": quotes,
+        "stance": find_stance(article, mentions, tone=tone, quotes=quotes),
     }
     if with_frames:
         tables["frame_hits"] = frames.frame_hits(article.paragraphs, frame_table)
