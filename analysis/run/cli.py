@@ -107,6 +107,24 @@ def build_parser() -> argparse.ArgumentParser:
                         "notebooks quote beside the figures")
     p.set_defaults(func=cmd_evaluate_article_tone)
 
+    p = sub.add_parser("evaluate-stance",
+                       help="score stance triplets holder -> target against human annotation",
+                       description="Score the stance finder against human stance triplets. FILE is a stance task "
+                                   "file (JSON lines, one article with its sentences, entities and gold triplets; "
+                                   "see README, Validating stance); each article's entities are its actors table. "
+                                   "The last line is F1=… precision=… recall=… pair_F1=… n=N (pair_F1 ignores "
+                                   "polarity).",
+                       epilog="example: python -m analysis evaluate-stance seesaw_valid.jsonl --method baseline")
+    p.add_argument("file")
+    p.add_argument("--method", default="package", choices=("package", "cues", "baseline"),
+                   help="package: the clause rules with target-aware tone (default); cues: the cue verbs only; "
+                        "baseline: first named -> second named, sign of the sentence's VADER")
+    p.add_argument("--split", default="all", choices=("all", "tune", "holdout"),
+                   help="score only this split of the file's stories (see README, Validating stance)")
+    p.add_argument("--tone-method", default=None, choices=_tone_methods(),
+                   help="with --method package: the tone method the sign is read from (default: the best installed)")
+    p.set_defaults(func=cmd_evaluate_stance)
+
     p = sub.add_parser("calibrate-article-tone",
                        help="choose the article-level pooling numbers of a method on a task file's tune split")
     p.add_argument("file", help="article-tone task file (only its tune split is read)")
@@ -408,6 +426,12 @@ def cmd_evaluate_article_tone(args) -> int:
 
     return evaluate_article_tone_cli(args.file, args.method, args.pool, args.split, args.corpus, args.actors,
                                      args.record)
+
+
+def cmd_evaluate_stance(args) -> int:
+    from analysis.run.commands import evaluate_stance_cli
+
+    return evaluate_stance_cli(args.file, args.method, args.split, args.tone_method)
 
 
 def cmd_calibrate_article_tone(args) -> int:

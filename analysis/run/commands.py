@@ -13,8 +13,8 @@ from pathlib import Path
 from analysis.models import scorers, targets, transformer
 from analysis.models.newsmtsc import one_line
 
-__all__ = ["calibrate_article_tone_cli", "evaluate_article_tone_cli", "evaluate_targets_cli", "train_light_cli",
-           "train_transformer_cli"]
+__all__ = ["calibrate_article_tone_cli", "evaluate_article_tone_cli", "evaluate_stance_cli", "evaluate_targets_cli",
+           "train_light_cli", "train_transformer_cli"]
 
 
 def evaluate_targets_cli(path: str, method: str | None = None, model_dir: str | None = None) -> int:
@@ -166,6 +166,30 @@ def evaluate_article_tone_cli(path: str, method: str | None = None, pool: str = 
     if record and pool == "calibrated" and method != "neutral":
         name = f"{Path(path).stem}{'' if split == 'all' else ' ' + split}"
         evaluate.record_validation(Path(record), method, name, evaluate.metrics(predictions))
+    return 0
+
+
+def evaluate_stance_cli(path: str, method: str = "package", split: str = "all", tone_method: str | None = None) -> int:
+    """``evaluate-stance``: the found and gold counts and ``F1=… precision=… recall=… pair_F1=… n=N``.
+
+    2 for an unusable file, method or split (a malformed line is named).
+    """
+    from analysis.run import evaluate_stance
+
+    if method == "package":
+        tone_method = _mention_method(tone_method)
+        if tone_method is None:
+            return 2
+    try:
+        items = evaluate_stance.read_stance_task(path, split)
+        if not items:
+            print(f"error: {path} has no articles in the {split!r} split.", file=sys.stderr)
+            return 2
+        figures = evaluate_stance.score(items, method, tone_method)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"error: cannot evaluate {path}: {one_line(exc)}.", file=sys.stderr)
+        return 2
+    print(evaluate_stance.report(figures, method if method != "package" else f"package ({tone_method})", split))
     return 0
 
 
