@@ -1,6 +1,17 @@
 """Who stands where: directed stance edges holder -> target from reported words and deeds.
 
-An edge is read from one sentence: a **cue** verb (``SUPPORT_CUES``,
+By default (``find_stance(..., rules="clause")``) an edge is read from the
+clause, with no parser: the speaker of a quotation toward the actors named
+where it is quoted; the actor that opens a sentence (or a leading *he*/*she*,
+the last person named; "the president", the last person given that title)
+toward the other actors the sentence names; "X was criticised by Y" as
+Y -> X. Its sign is the target-aware tone toward the target in that sentence
+(the ``tone`` table), unless a cue verb gives it. ``README``, "Validating
+stance", has its figures against SEESAW's human triplets and how the numbers
+were chosen.
+
+The **cue** rules (``rules="cues"``, and the sign of any clause edge they
+also find): a cue verb (``SUPPORT_CUES``,
 ``OPPOSITION_CUES``; extend with ``cues=``) with an actor mention before it
 (the holder, at most ``HOLDER_WORDS`` words earlier, no ``;``, ``:``, dash or
 quotation mark in between) and one after it (the target, at most
@@ -16,9 +27,12 @@ mean X supports Y, so a negated cue (not, n't, never, no, without, refused /
 declined / failed to, at most one word before the cue) keeps its row with
 ``stance = 0`` and ``negated = True``; drop those rows or count them apart.
 
-Blind spots: pronoun holders ("he criticised") and unnamed holders ("critics
-warn") give no edge; cues in nouns ("his support for Kyiv") count only when a
-holder and a target are close; sarcasm and hedging are not read.
+Blind spots: the clause rules link the subject to everyone a sentence names,
+so a list of attendees gives edges a reader would not call stances; a holder
+named two sentences back, "they" and unnamed holders ("critics warn") give no
+edge; a topic written in other words than the actors table's is not found;
+sarcasm and hedging are not read. Clause edges are read in English sentences
+only (other languages keep their cue edges).
 """
 
 from __future__ import annotations
@@ -295,12 +309,14 @@ def find_stance(corpus, mentions: pd.DataFrame, cues=None, *, rules: str = "clau
     actors, or one actor and a pronoun or quoted speaker standing for another:
 
     - **quote**: the speaker of a direct quotation (``quotes``, from
-      ``analysis.measure.quotes.find_quotes``) holds a stance toward every
-      actor named inside it;
-    - **subject**: the actor that opens the clause (at most
-      ``SUBJECT_WORDS`` words in, not after a preposition), or a leading
-      *he*/*she* resolved to the nearest person named earlier, holds a stance
-      toward every actor named after it;
+      ``analysis.measure.quotes.find_quotes``; without it, no quote edges)
+      holds a stance toward every actor named in the sentences it covers;
+    - **subject**: the first actor of the sentence outside quotation marks
+      that is not a topic (at most ``SUBJECT_WORDS`` words in, not after a
+      preposition), or a *he*/*she* before it resolved to the last person
+      named, holds a stance toward every other actor the sentence names; a
+      role noun ("the president") counts as a mention of the last person the
+      article gave that title ("President Obama");
     - **passive**: "X was criticised by Y" is Y -> X;
     - **cue**: a cue verb between the two gives the sign outright (as with
       ``rules="cues"``), negated cues keep ``stance = 0``.
@@ -320,7 +336,8 @@ def find_stance(corpus, mentions: pd.DataFrame, cues=None, *, rules: str = "clau
     quotation: the speaker's claim), ``article_id``, ``file``, ``outlet``,
     ``date``, ``paragraph``, ``sentence``, ``sentence_text`` (the evidence),
     ``rule`` (cue | quote | subject | pronoun | passive) and ``score`` (the
-    score the sign was read from, in [-1, 1]).
+    score the sign was read from, in [-1, 1]). For an edge of the clause rules
+    ``cue`` holds the words before the target and ``cue_lemma`` the rule.
     """
     if rules not in ("clause", "cues"):
         raise ValueError(f"rules must be 'clause' or 'cues', not {rules!r}")

@@ -5,7 +5,8 @@ with ``id``, ``sentences`` (``[{id, text}]``), ``entities`` (``[{name, kind,
 aliases}]``) and the human ``stances`` (``[{sentence, holder, target,
 polarity}]``, polarity positive | negative). Each article is loaded from its
 sentences joined by spaces, exactly as a file would be (``load_texts``); its
-entities become its actors table (``evaluate.actors_of_targets``); the
+entities become its actors table (``evaluate.actors_of_targets``, with the
+forms of ``entity_forms`` and the head nouns of topics); the
 package's own steps find mentions, tone toward each mention and the stance
 edges; each edge is put back on the task's sentence it was found in.
 
@@ -31,7 +32,8 @@ from analysis.measure.quotes import find_quotes
 from analysis.measure.stance import find_stance
 from analysis.run.evaluate import actors_of_targets, read_jsonl, split_key
 
-__all__ = ["METHODS", "Loaded", "load_items", "predict", "read_stance_task", "report", "score", "stance_metrics"]
+__all__ = ["METHODS", "Loaded", "entity_forms", "gold_of", "load_items", "predict", "read_stance_task", "report", "score",
+           "stance_metrics"]
 
 METHODS = ("package", "cues", "baseline")
 POLARITY = {"positive": 1, "negative": -1}
@@ -76,7 +78,7 @@ def _plain(text: str) -> str:
 
 def entity_forms(name: str, aliases: list[str]) -> list[str]:
     """The other forms an entity is looked for under: its aliases, and each form also without accents
-    ("Raúl Labrador" -> "Raul Labrador"), without a leading "the" and without quotation marks round it."""
+    ("Raúl Castro" -> "Raul Castro"), without a leading "the" and without quotation marks round it."""
     forms = []
     for form in [name, *aliases]:
         form = form.strip().strip("“”\"'‘’").strip()
@@ -85,7 +87,7 @@ def entity_forms(name: str, aliases: list[str]) -> list[str]:
 
 
 def _topic_heads(targets: list[dict]) -> None:
-    """Give each topic (kind ``other``) of two words or more its head noun as a form ("Toomey-Manchin plan" ->
+    """Give each topic (kind ``other``) of two words or more its head noun as a form ("border security plan" ->
     "plan", "impeachment probe" -> "probe") and its lower-cased name, when no other entity of the article
     shares that head: a reader takes "the plan" for the one plan the story is about."""
     heads = defaultdict(list)
