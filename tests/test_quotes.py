@@ -8,7 +8,7 @@ from analysis.measure.quotes import find_quotes, quote_spans, quoted_speakers
 
 @pytest.fixture(scope="module")
 def seed_quotes(seeds):
-    return find_quotes(seeds)
+    return find_quotes(seeds, indirect=False)
 
 
 def test_quote_spans_curly_straight_and_open_ended():
@@ -57,7 +57,7 @@ def test_pronoun_and_continuation(tmp_path):
         "Jane Roe, a lawyer, said the case was weak.",
         "“We will appeal,” she said. “This is not the end.”",
     )
-    q = find_quotes(corpus)
+    q = find_quotes(corpus, indirect=False)
     assert q["speaker"].tolist() == ["Jane Roe", "Jane Roe"]
     assert q["attribution"].tolist() == ["pronoun", "continuation"]
 
