@@ -117,7 +117,8 @@ _AUX_GAP = re.compile(r"(?:\s+(?:has|have|had|also|later|then|\w+ly))*\s+")
 
 
 def _verb_regex(verbs) -> re.Pattern:
-    return re.compile(r"(?<![\w’'-])(%s)(?![\w’'-])" % "|".join(sorted(map(re.escape, verbs), key=len, reverse=True)))
+    alternatives = "|".join(sorted(map(re.escape, verbs), key=len, reverse=True))
+    return re.compile(rf"(?<![\w’'-])({alternatives})(?![\w’'-])")
 
 
 def _is_name_token(word: str) -> bool:
@@ -271,7 +272,7 @@ class _Attributor:
 
     def __init__(self, verbs):
         self.verbs = _verb_regex(verbs)
-        self.verb_at_end = re.compile(r"(?:%s)(?:\s+[\w’'-]+){0,3}?\s*[,:]?\s*$" % self.verbs.pattern)
+        self.verb_at_end = re.compile(rf"(?:{self.verbs.pattern})(?:\s+[\w’'-]+){{0,3}}?\s*[,:]?\s*$")
 
     def after(self, text: str, pos: int, limit: int):
         """"“…,” Zelenskyy said" / "“…,” said X" / "“…” ― X" right after the closing mark, in its clause.
@@ -362,7 +363,7 @@ def _prefix_kind(prefix: str) -> str:
 def speaker_type(phrase) -> str:
     """``named`` ("Mr. Trump"), ``pronoun`` ("she"), ``description`` ("a senior official", "the
     president") or ``none`` (no speaker phrase), from the phrase as written."""
-    if phrase is None or phrase != phrase or not str(phrase).strip():
+    if phrase is None or pd.isna(phrase) or not str(phrase).strip():
         return "none"
     words = str(phrase).split()
     if len(words) == 1 and words[0].casefold() in _PRONOUNS:
@@ -644,15 +645,27 @@ def _sentence_at(bounds, pos: int) -> int:
     return int(bounds[-1][0]) if bounds else 0
 
 
-def quoted_speakers(quotes: pd.DataFrame, by: str = "outlet", min_words: int = 1) -> pd.DataFrame:
+def quoted_speakers(quotes: pd.DataFrame, by: str = "outlet", min_words: int = 1,
+                    kinds=("direct",)) -> pd.DataFrame:
     """Who is quoted: number of quotations and quoted words per ``by`` and speaker.
 
-    Quotations without a speaker, or shorter than ``min_words``, are left out.
-    Returns ``by``, ``speaker``, ``speaker_actor``, ``n_quotes``, ``n_words``,
-    sorted by ``by`` then ``n_quotes`` descending.
+    Speakers are counted under their merged name (``speaker_name``: "Donald Trump" for "Trump", "Mr.
+    Trump" and, where the actors table says so, "the president"). Only quotations of ``kinds`` count
+    (default direct ones: no scare quotes or quoted fragments; add ``"indirect"`` for reported speech);
+    those without a speaker, or shorter than ``min_words``, are left out. Returns ``by``, ``speaker``
+    (the merged name), ``speaker_actor``, ``speaker_type`` (named | pronoun | description: of its first
+    quotation), ``n_quotes``, ``n_words``, sorted by ``by`` then ``n_quotes`` descending. A table from an
+    older ``find_quotes`` (no ``speaker_name`` or ``kind``) is counted by ``speaker``, every row.
     """
-    q = quotes[quotes["speaker"].notna() & (quotes["n_words"] >= min_words)]
-    out = (q.groupby([by, "speaker"], dropna=False)
-             .agg(speaker_actor=("speaker_actor", "first"), n_quotes=("quote", "size"), n_words=("n_words", "sum"))
-             .reset_index())
-    return out.sort_values([by, "n_quotes", "speaker"], ascending=[True, False, True]).reset_index(drop=True)
+    name = "speaker_name" if "speaker_name" in quotes else "speaker"
+    keep = quotes[name].notna() & (quotes["n_words"] >= min_words)
+    if "kind" in quotes:
+        keep &= quotes["kind"].isin(list(kinds))
+    q = quotes[keep]
+    agg = {"speaker_actor": ("speaker_actor", "first"), "n_quotes": ("quote", "size"), "n_words": ("n_words", "sum")}
+    if "speaker_type" in q:
+        agg["speaker_type"] = ("speaker_type", "first")
+    out = q.groupby([by, name], dropna=False).agg(**agg).reset_index().rename(columns={name: "speaker"})
+    columns = [by, "speaker", "speaker_actor", *(["speaker_type"] if "speaker_type" in out else []), "n_quotes",
+               "n_words"]
+    return out[columns].sort_values([by, "n_quotes", "speaker"], ascending=[True, False, True]).reset_index(drop=True)
