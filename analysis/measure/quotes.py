@@ -37,6 +37,7 @@ resolved to an actor of the actors table when the speaker phrase ends in a menti
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from operator import itemgetter
 
 import pandas as pd
@@ -257,7 +258,7 @@ def _clause_end(text: str, start: int, limit: int) -> int:
     mark, or ``limit``."""
     for m in _CLAUSE_STOP.finditer(text, start, limit):
         if m.group() == ".":
-            word = text[:m.end()].rsplit(None, 1)[-1]
+            word = text[max(text.rfind(" ", start, m.end()), text.rfind("\n", start, m.end()), start - 1) + 1:m.end()]
             if word in _ABBREVIATIONS or _INITIAL_DOT.fullmatch(word):
                 continue
         return m.start()
@@ -535,12 +536,20 @@ def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs
                     content = _indirect_content(text, lo, hi, span, m, quotes)
                     if content:
                         indirect_rows.append((s_i, content, span, m.group(1)))
+        opens = [a for a, _ in quotes]
+
+        def quoted(pos):  # inside a quotation of this paragraph (they do not overlap: bisect, not a scan)
+            k = bisect_right(opens, pos) - 1
+            return k >= 0 and pos < quotes[k][1]
+
+        mentioned = set()
         for start, end, is_person, actor in pm:  # people named, speaking or not: what "he" and "she" may point to
-            if is_person and not any(a <= start < b for a, b in quotes):
+            mentioned.update(range(start, end))
+            if is_person and not quoted(start):
                 clause_events.append(event_of((paragraph, start), actor, names[actor], spoke=False))
         for m in _PERSON_NAME.finditer(text):
-            if not any(a <= m.start() < b for a, b in quotes) and m.group(1) not in _STOP_CAPS \
-                    and m.group().split()[-1] not in _NOT_PERSON_ENDS and not _resolve((m.start(), m.end()), pm, text):
+            if not quoted(m.start()) and m.group(1) not in _STOP_CAPS and m.start() not in mentioned \
+                    and m.group().split()[-1] not in _NOT_PERSON_ENDS:
                 clause_events.append(event_of((paragraph, m.start()), None, m.group(), spoke=False))
         previous = None
         para_rows = []

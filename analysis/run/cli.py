@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis check|run|evaluate-targets|evaluate-article-tone|evaluate-quotes …``.
+"""Command line: ``python -m analysis check|run|evaluate-targets|evaluate-article-tone …``.
 
 Exit codes, for every command (the contract, in the README):
 
