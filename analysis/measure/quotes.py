@@ -377,6 +377,12 @@ def _same_number(pronoun: str, event) -> bool:
     return group if plural else not group and not (last.islower() and last.endswith("s"))
 
 
+def _inside(opens: list[int], quotes: list[tuple[int, int]], pos: int) -> bool:
+    """Whether ``pos`` is inside one of ``quotes`` (sorted, not overlapping; ``opens`` their starts): a bisect."""
+    k = bisect_right(opens, pos) - 1
+    return k >= 0 and pos < quotes[k][1]
+
+
 def _antecedent(prior: list[tuple]) -> tuple:
     """The nearest earlier speaker; the nearest earlier person named only when nobody has spoken yet.
 
@@ -537,18 +543,13 @@ def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs
                     if content:
                         indirect_rows.append((s_i, content, span, m.group(1)))
         opens = [a for a, _ in quotes]
-
-        def quoted(pos):  # inside a quotation of this paragraph (they do not overlap: bisect, not a scan)
-            k = bisect_right(opens, pos) - 1
-            return k >= 0 and pos < quotes[k][1]
-
         mentioned = set()
         for start, end, is_person, actor in pm:  # people named, speaking or not: what "he" and "she" may point to
             mentioned.update(range(start, end))
-            if is_person and not quoted(start):
+            if is_person and not _inside(opens, quotes, start):
                 clause_events.append(event_of((paragraph, start), actor, names[actor], spoke=False))
         for m in _PERSON_NAME.finditer(text):
-            if not quoted(m.start()) and m.group(1) not in _STOP_CAPS and m.start() not in mentioned \
+            if not _inside(opens, quotes, m.start()) and m.group(1) not in _STOP_CAPS and m.start() not in mentioned \
                     and m.group().split()[-1] not in _NOT_PERSON_ENDS:
                 clause_events.append(event_of((paragraph, m.start()), None, m.group(), spoke=False))
         previous = None
