@@ -64,7 +64,8 @@ REPORTING_VERBS = (
     "suggesting", "urged", "urges", "cautioned", "predicted", "recalled", "remarked", "observed",
     "reported", "confirmed", "concluded", "tweeted", "posted", "continued", "asked",
     "complained", "conceded", "contended", "maintained", "reiterated", "reports", "recalls", "notes",
-    "adding", "shouted", "joked", "read", "reads", "quipped", "wondered", "acknowledges", "testified",
+    "adding", "shouted", "joked", "read", "reads", "asking", "tweeting", "boasted", "writing", "noting",
+    "arguing", "explaining", "declaring", "insisting", "urging", "claiming", "Said", "Says", "Asked", "quipped", "wondered", "acknowledges", "testified",
 )
 
 QUOTE_COLUMNS = [
@@ -268,12 +269,29 @@ def _clause_end(text: str, start: int, limit: int) -> int:
 _INITIAL_DOT = re.compile(r"[A-Z]\.")
 
 
+_ACCORDING = re.compile(r"(?:^|\s)[Aa]ccording\s+to\s+(?=\S)")
+_PREPOSITION_START = re.compile(r"\s*(?:In|At|On|During|After|Before|Since|While|When|As|Speaking|Earlier|Later)\b[^,]*,")
+
+
+def _clause_subject(text: str, lo: int, end: int) -> tuple[int, int] | None:
+    """The subject opening the clause ``text[lo:end]`` (an opening "In a speech on Monday," skipped): the
+    speaker of "Trump attacked Clinton, saying, “…”"."""
+    intro = _PREPOSITION_START.match(text, lo, end)
+    start = intro.end() if intro else lo
+    start += len(text[start:end]) - len(text[start:end].lstrip())
+    first = _TOKEN.match(text, start, end)
+    if first is None or first.group() in _STOP_CAPS or first.group().casefold() in _PRONOUNS:
+        return (first.start(), first.end()) if first and first.group().casefold() in _PRONOUNS else None
+    span = _phrase_forward(text, start)
+    return span if span and span[1] <= end else None
+
+
 class _Attributor:
     """Finds the speaker of each quotation of one paragraph."""
 
     def __init__(self, verbs):
         self.verbs = _verb_regex(verbs)
-        self.verb_at_end = re.compile(rf"(?:{self.verbs.pattern})(?:\s+[\w’'-]+){{0,3}}?\s*[,:]?\s*$")
+        self.verb_at_end = re.compile(rf"(?:{self.verbs.pattern})(?:\s+[\w’'.-]+){{0,6}}?\s*[,:]?\s*$")
 
     def after(self, text: str, pos: int, limit: int):
         """"“…,” Zelenskyy said" / "“…,” said X" / "“…” ― X" right after the closing mark, in its clause.
@@ -295,7 +313,7 @@ class _Attributor:
             span = _phrase_forward(text, m.end())
             return (span, m.group(1)) if span and span[1] <= stop else None
         v = self.verbs.search(text, start, stop)
-        if v is None or len(text[start:v.start()].split()) > 8:
+        if v is None or len(text[start:v.start()].split()) > 12:
             return None
         span = _phrase_backward(text, v.start())
         if span and span[0] >= start:
@@ -305,12 +323,25 @@ class _Attributor:
         return (span, v.group(1)) if span else None
 
     def before(self, text: str, lo: int, pos: int):
-        """"X said, “…”" / "X, a strategist, commented: “…”" right before the opening mark."""
+        """"X said, “…”" / "X, a strategist, commented: “…”" / "Said Ellis: “…”" / "According to X, “…”" /
+        "…, the announcer said, “…”" / "Trump attacked Clinton, saying, “…”" right before the opening mark."""
         chunk = text[lo:pos]
+        according = _ACCORDING.search(chunk)
+        if according:
+            span = _phrase_forward(text, lo + according.end())
+            if span:
+                return span, "according to"
         m = self.verb_at_end.search(chunk)
         if not m:
             return None
-        span = _phrase_backward(text, lo + m.start())
+        verb = lo + m.start()
+        span = _phrase_backward(text, verb) or _loose_subject(text, lo, verb)
+        if span is None:  # "Said Ellis:": the speaker after the verb
+            span = _phrase_forward(text, lo + m.end(1))
+            if span and text[span[1]:pos].strip(" ,:") != "":
+                span = None
+        if span is None and m.group(1).endswith("ing"):  # "X attacked Clinton …, saying,": the clause's subject
+            span = _clause_subject(text, lo, verb)
         return (span, m.group(1)) if span else None
 
     def clause(self, text: str, lo: int, hi: int, quotes, q0: int, q1: int):
@@ -347,11 +378,20 @@ def _resolve(span, para_mentions: list[tuple[int, int, bool, str]], text: str):
     return head[3] if _POSSESSIVE_TAIL.fullmatch(text, head[1], span[1]) else None
 
 
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """``quote_spans``, reading a closing mark that opens the paragraph (”What is …”, a typesetting slip) as an
+    opening one: same offsets, since one character stands for another."""
+    lead = len(text) - len(text.lstrip())
+    if text[lead:lead + 1] == "”":
+        text = text[:lead] + "“" + text[lead + 1:]
+    return quote_spans(text)
+
+
 def _prefix_kind(prefix: str) -> str:
     """How a quotation opens its sentence: ``start`` (nothing before it), ``frame`` (after "X said," or
     "X said:") or ``inline`` (inside the writer's own clause: "called it a “disgrace”")."""
     p = prefix.rstrip()
-    if not p or p[-1] in "—–―-":
+    if not p or p[-1] in "—–―-.!?":  # a sentence end the splitter did not see ("… this week. “It’s …”") is one
         return "start"
     return "frame" if p[-1] in ",:" else "inline"
 
@@ -525,7 +565,7 @@ def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs
             last_text, last_pm = "", []
         sb = bounds.get((article_id, paragraph), [])
         pm = by_para.get((article_id, paragraph), [])
-        quotes = quote_spans(text)
+        quotes = _quote_spans(text)
         clause_events = []
         indirect_rows = []
         for s_i, lo, hi in sb:  # indirect-speech subjects, for resolving later pronouns
@@ -589,6 +629,11 @@ def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs
                     actor, speaker = _resolve(span, pm, text), spoken
             elif opening != "inline" and previous is not None:
                 speaker, actor, verb, spoken, how = previous[11], previous[12], previous[14], previous[13], "continuation"
+            elif opening == "start" and (said := [e for e in clause_events if e[5] and e[0][1] < q0]):
+                _, actor, speaker = said[-1][:3]  # "…, Schiff said. “The other factor …”": the last speaker
+                spoken, how = speaker, "continuation"
+                if actor is not None:
+                    speaker = names[actor]
             elif opening == "start" and k == 0 and q0 <= 1 and frame is not None:  # "He said:" ¶ "…"
                 span, verb = frame
                 spoken, how = last_text[span[0]:span[1]], "before"
@@ -615,7 +660,7 @@ def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs
                    speaker, actor, spoken, verb, how if speaker is not None else "none", kind,
                    speaker_type(spoken), None]  # QUOTE_COLUMNS order
             para_rows.append(row)
-            previous = row if speaker is not None and kind == "direct" else previous
+            previous = row if speaker is not None else previous
         last_text, last_pm = text, pm
         frame = attributor.before(text, sb[-1][1] if sb else 0, len(text.rstrip())) if text.rstrip().endswith(":") \
             else None
