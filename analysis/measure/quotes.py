@@ -65,7 +65,7 @@ REPORTING_VERBS = (
     "reported", "confirmed", "concluded", "tweeted", "posted", "continued", "asked",
     "complained", "conceded", "contended", "maintained", "reiterated", "reports", "recalls", "notes",
     "adding", "shouted", "joked", "read", "reads", "asking", "tweeting", "boasted", "writing", "noting",
-    "arguing", "explaining", "declaring", "insisting", "urging", "claiming", "Said", "Says", "Asked", "quipped", "wondered", "acknowledges", "testified",
+    "arguing", "explaining", "declaring", "insisting", "urging", "claiming", "Said", "Says", "Asked", "asks", "demanded", "yells", "yelled", "quipped", "wondered", "acknowledges", "testified",
 )
 
 QUOTE_COLUMNS = [
@@ -266,7 +266,7 @@ def _clause_end(text: str, start: int, limit: int) -> int:
     return limit
 
 
-_INITIAL_DOT = re.compile(r"[A-Z]\.")
+_INITIAL_DOT = re.compile(r"(?:[A-Z]\.)+")
 
 
 _ACCORDING = re.compile(r"(?:^|\s)[Aa]ccording\s+to\s+(?=\S)")
@@ -466,6 +466,9 @@ def _loose_subject(text: str, start: int, verb_start: int) -> tuple[int, int] | 
     subject = subject[:aux.start()] if aux else subject
     words = subject.split()
     if not words or len(words) > 6 or not (words[0].casefold() in _DETERMINERS or _is_name_token(words[0])):
+        return None
+    if words[0].casefold() not in _DETERMINERS and not all(  # a name: no verb or preposition inside it
+            _is_name_token(w) or w.casefold() in _ROLE_WORDS or w in _CONNECTORS for w in words):
         return None
     lead = len(subject) - len(subject.lstrip())
     return begin + lead, begin + len(subject.rstrip())
