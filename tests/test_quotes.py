@@ -231,3 +231,11 @@ def test_indirect_speech_is_a_second_kind_with_its_speaker(tmp_path):
     assert indirect["speaker_text"].tolist() == ["Transport Minister Karin Holt", "the chamber of commerce"]
     direct = q[q["kind"] == "direct"]
     assert direct["speaker_name"].tolist() == ["Karin Holt"]
+
+
+def test_according_to_gives_an_indirect_quotation_and_its_source(tmp_path):
+    corpus = corpus_of(tmp_path, "The council met behind closed doors on Friday.",
+                       "The library will close at the end of the year, according to a senior council official.")
+    q = find_quotes(corpus)
+    assert q[["kind", "quote", "speaker_text", "verb"]].values.tolist() == [
+        ["indirect", "The library will close at the end of the year", "a senior council official", "according to"]]

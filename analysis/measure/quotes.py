@@ -68,6 +68,8 @@ REPORTING_VERBS = (
     "arguing", "explaining", "declaring", "insisting", "urging", "claiming", "Said", "Says", "Asked", "asks", "demanded", "yells", "yelled", "quipped", "wondered", "acknowledges", "testified",
 )
 
+_VERB_WORDS = set(REPORTING_VERBS)
+
 QUOTE_COLUMNS = [
     "article_id", "file", "outlet", "date", "paragraph", "sentence", "last_sentence", "quote",
     "start", "end", "n_words", "speaker", "speaker_actor", "speaker_text", "verb", "attribution",
@@ -203,7 +205,8 @@ def _phrase_backward_from(text: str, lo: int, end: int):
 
 def _phrase_forward(text: str, start: int) -> tuple[int, int] | None:
     """Span of the speaker phrase starting at ``start`` ("said Oleksandr Petrenko, …")."""
-    end = None
+    end = head = None
+    described = False  # "a senior council official": after a determiner, plain words up to the role word
     for i, t in enumerate(_TOKEN.finditer(text[start:])):
         word = t.group()
         core, cut = _core(word)
@@ -211,13 +214,19 @@ def _phrase_forward(text: str, start: int) -> tuple[int, int] | None:
             return start + t.start(), start + t.start() + len(core)
         if word[0] in _QUOTE_MARKS or not core:
             break
-        ok = (_is_name_token(core) or core.casefold() in _ROLE_WORDS
-              or (i == 0 and core.casefold() in _DETERMINERS) or (end is not None and core in _CONNECTORS))
+        described = described or (i == 0 and core.casefold() in _DETERMINERS)
+        named = _is_name_token(core) or core.casefold() in _ROLE_WORDS
+        ok = (named or (i == 0 and core.casefold() in _DETERMINERS) or (end is not None and core in _CONNECTORS)
+              or (described and i <= 4 and core.isalpha() and core.islower() and core not in FUNCTION_WORDS
+                  and core not in _VERB_WORDS))
         if not ok:
             break
         end = start + t.start() + len(core)
+        head = end if named else head
         if cut:
             break
+    if described and head is not None:
+        end = head
     return None if end is None else _trim(text, start + (len(text[start:]) - len(text[start:].lstrip())), end)
 
 
@@ -269,7 +278,7 @@ def _clause_end(text: str, start: int, limit: int) -> int:
 _INITIAL_DOT = re.compile(r"(?:[A-Z]\.)+")
 
 
-_ACCORDING = re.compile(r"(?:^|\s)[Aa]ccording\s+to\s+(?=\S)")
+_ACCORDING = re.compile(r"(?<!\w)[Aa]ccording\s+to\s+(?=\S)")
 _PREPOSITION_START = re.compile(r"\s*(?:In|At|On|During|After|Before|Since|While|When|As|Speaking|Earlier|Later)\b[^,]*,")
 
 
@@ -585,6 +594,20 @@ def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs
                     content = _indirect_content(text, lo, hi, span, m, quotes)
                     if content:
                         indirect_rows.append((s_i, content, span, m.group(1)))
+            for m in _ACCORDING.finditer(text, lo, hi) if indirect else ():  # "…, according to a campaign aide."
+                span = _phrase_forward(text, m.end())
+                if span is None or any(a <= m.start() < b for a, b in quotes):
+                    continue
+                rest = text[span[1]:hi].strip(" .!?")
+                if rest.startswith(","):  # "According to X, …": what follows
+                    c0, c1 = span[1] + 1 + (len(text[span[1] + 1:hi]) - len(text[span[1] + 1:hi].lstrip())), hi
+                elif rest == "" and text[lo:m.start()].rstrip().endswith(","):  # "…, according to X."
+                    c0, c1 = lo, lo + len(text[lo:m.start()].rstrip()) - 1
+                else:
+                    continue
+                c1 = len(text[:c1].rstrip(" .!?”\"’'"))
+                if len(text[c0:c1].split()) >= 3:
+                    indirect_rows.append((s_i, (c0, c1), span, "according to"))
         opens = [a for a, _ in quotes]
         mentioned = set()
         for start, end, is_person, actor in pm:  # people named, speaking or not: what "he" and "she" may point to
@@ -698,7 +721,7 @@ def find_quotes(corpus, actors=None, mentions: pd.DataFrame | None = None, verbs
                               "start": "int64", "end": "int64", "n_words": "int64"})
 
 
-_THAT = re.compile(r"\s+(?:(?:to|reporters|me|us|him|her|them|[A-Z][\w’'-]*)\s+){0,3}?(that\s)", re.UNICODE)
+_THAT = re.compile(r"\s+(?:[^\s.!?;,“”\"]+\s+){0,6}?(that\s)")  # "told a meeting of island leaders that …"
 # After the verb, a clause: any word but a preposition, an adverb or "to" ("said on Monday", "told reporters")
 _CLAUSE_START = re.compile(r",?\s+(?!(?:to|on|in|at|of|for|with|by|about|from|during|after|before|last|this|"
                            r"that|reporters|me|us|him|them|\w+ly)\b)(?=[\w“\"])")
