@@ -7,31 +7,49 @@ sentences; a quotation left open at the end of a paragraph runs to its end
 marks are not read as quotations: they are too often apostrophes or titles
 ('Breeze in Busan').
 
+Each row has a ``kind``: ``direct`` when the quotation stands as what was
+said (it opens its sentence, or follows "X said," / "X said:"); ``partial``
+for quoted words inside the writer's own clause ("called the plan a
+“disgrace”") and one- or two-word fragments without an attribution of their
+own; ``indirect`` for reported speech without marks ("X said that …",
+"…, X said.", "according to X, …").
+
 The speaker is looked for in this order (column ``attribution``):
 
 ``after``
-    right after the closing mark: "“…,” Zelenskyy said", "“…,” said Dr. X",
-    "“…,” he said", "“…”, KCNA said";
+    after the closing mark, to the end of its clause (not the splitter's
+    sentence, so "“…?” Clinton said." keeps its speaker): "“…,” Zelenskyy
+    said", "“…,” said Dr. X", "“…,” he said", "“…” ― Rosa Delgado";
 ``before``
-    right before the opening mark: "Dr. Emily Carter, a strategist,
-    commented, “…”" (an appositive between name and verb is skipped);
+    before the opening mark: "Dr. Emily Carter, a strategist, commented, “…”"
+    (an appositive between name and verb is skipped), "Said Ellis: “…”",
+    "According to X, “…”", "Trump attacked Clinton, saying, “…”", or a
+    paragraph ending "He said:" before a paragraph that opens with the quote;
 ``sentence``
-    the reporting clause of the sentence around a partial quotation:
+    for a partial quotation only, the reporting clause of its sentence:
     "Zelenskyy said he believed Putin wanted … because he “does not want a
     sovereign Ukraine”" is Zelenskyy's, not Putin's;
 ``continuation``
-    a quotation that opens a sentence without attribution continues the
-    speaker of the previous quotation in the same paragraph;
+    a quotation without attribution continues the speaker of the previous
+    quotation or reported speaker of its paragraph, or of the previous
+    paragraph's last quotation when it opens its paragraph;
+``indirect``
+    the subject of the reporting verb of an indirect quotation;
 ``none``
     no speaker found: scare quotes ("America First") and unattributed
     fragments keep ``speaker`` NA.
 
-A pronoun speaker (he, she) is replaced by the nearest person named earlier in
-the article as the subject of a reporting verb (direct or indirect speech),
+A pronoun speaker (he, she, they) is replaced by the nearest earlier speaker
+of the same number in the article (he/she: a person or a singular phrase;
+they: a group or a plural phrase), else by the nearest person named earlier,
 and ``attribution`` says ``pronoun``; gender is not checked. A speaker is
-resolved to an actor of the actors table when the speaker phrase ends in a mention of it
-("White House spokeswoman Karoline Leavitt", "the Ukrainian president",
-"KCNA"); otherwise the phrase is kept as written ("Dr. Emily Carter").
+resolved to an actor of the actors table when the speaker phrase ends in a
+mention of it ("White House spokeswoman Karoline Leavitt", "the Ukrainian
+president", "KCNA"); otherwise the phrase is kept as written ("Dr. Emily
+Carter"). ``speaker_type`` says how it is written (named, pronoun,
+description: "a senior official"), and ``speaker_name`` merges the variants
+of one speaker: the actor's name, else the fullest name of the same surname
+in the article ("Carter" after "Dr. Emily Carter" is "Emily Carter").
 """
 
 from __future__ import annotations
