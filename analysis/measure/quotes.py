@@ -790,8 +790,8 @@ def quoted_speakers(quotes: pd.DataFrame, by: str = "outlet", min_words: int = 1
     Trump" and, where the actors table says so, "the president"). Only quotations of ``kinds`` count
     (default direct ones: no scare quotes or quoted fragments; add ``"indirect"`` for reported speech);
     those without a speaker, or shorter than ``min_words``, are left out. Returns ``by``, ``speaker``
-    (the merged name), ``speaker_actor``, ``speaker_type`` (named | pronoun | description: of its first
-    quotation), ``n_quotes``, ``n_words``, sorted by ``by`` then ``n_quotes`` descending. A table from an
+    (the merged name), ``speaker_actor``, ``speaker_type`` (named | description | pronoun: named when any of
+    its quotations names it), ``n_quotes``, ``n_words``, sorted by ``by`` then ``n_quotes`` descending. A table from an
     older ``find_quotes`` (no ``speaker_name`` or ``kind``) is counted by ``speaker``, every row.
     """
     name = "speaker_name" if "speaker_name" in quotes else "speaker"
@@ -801,8 +801,14 @@ def quoted_speakers(quotes: pd.DataFrame, by: str = "outlet", min_words: int = 1
     q = quotes[keep]
     agg = {"speaker_actor": ("speaker_actor", "first"), "n_quotes": ("quote", "size"), "n_words": ("n_words", "sum")}
     if "speaker_type" in q:
-        agg["speaker_type"] = ("speaker_type", "first")
+        agg["speaker_type"] = ("speaker_type", _how_named)
     out = q.groupby([by, name], dropna=False).agg(**agg).reset_index().rename(columns={name: "speaker"})
     columns = [by, "speaker", "speaker_actor", *(["speaker_type"] if "speaker_type" in out else []), "n_quotes",
                "n_words"]
     return out[columns].sort_values([by, "n_quotes", "speaker"], ascending=[True, False, True]).reset_index(drop=True)
+
+
+def _how_named(types: pd.Series) -> str:
+    """How a speaker is written at best: named if any quotation names it, else described, else a pronoun."""
+    present = set(types.dropna())
+    return next((t for t in ("named", "description", "pronoun") if t in present), "none")
