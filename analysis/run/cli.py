@@ -134,6 +134,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="calibration file to update (default: the shipped one)")
     p.set_defaults(func=cmd_calibrate_article_tone)
 
+    p = sub.add_parser("evaluate-quotes",
+                       help="score quotations and their speakers against human attributions",
+                       description="Score the package's quotations and speakers against the gold attributions of "
+                                   "a quotes task file (JSON lines, one document per line, with text and "
+                                   "attributions). A found quotation matches a gold one when it covers at least "
+                                   "half of its characters, one to one. The last line is F1=… precision=… "
+                                   "recall=… speaker_accuracy=… n=N (see README, Validating quotes and speakers).",
+                       epilog="example: python -m analysis evaluate-quotes polnear_dev.jsonl --split holdout")
+    p.add_argument("file")
+    p.add_argument("--method", default="package", choices=("package", "baseline"),
+                   help="package: find_quotes with the shipped actors table (default); baseline: the text between "
+                        "quotation marks and the nearest capitalised name")
+    p.add_argument("--split", default="all", choices=("all", "tune", "holdout"),
+                   help="score only this split of the file's documents (see README, Validating quotes and speakers)")
+    p.add_argument("--kind", default="direct", choices=("direct", "indirect"),
+                   help="direct quotations (default) or indirect speech (X said that …)")
+    p.set_defaults(func=cmd_evaluate_quotes)
+
     p = sub.add_parser("train-targets-transformer", aliases=["train-targets"],
                        help='fine-tune the optional transformer model (needs pip install -e ".[transformer]")')
     p.add_argument("--train", default=None, help="NewsMTSC train.jsonl (default: the copy in data/newsmtsc)")
@@ -464,6 +482,12 @@ def cmd_calibrate_article_tone(args) -> int:
     from analysis.run.commands import calibrate_article_tone_cli
 
     return calibrate_article_tone_cli(args.file, args.method, args.out)
+
+
+def cmd_evaluate_quotes(args) -> int:
+    from analysis.run.commands import evaluate_quotes_cli
+
+    return evaluate_quotes_cli(args.file, args.method, args.split, args.kind)
 
 
 def cmd_evaluate_targets(args) -> int:

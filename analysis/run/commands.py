@@ -13,8 +13,8 @@ from pathlib import Path
 from analysis.models import scorers, targets, transformer
 from analysis.models.newsmtsc import one_line
 
-__all__ = ["calibrate_article_tone_cli", "evaluate_article_tone_cli", "evaluate_targets_cli", "train_light_cli",
-           "train_transformer_cli"]
+__all__ = ["calibrate_article_tone_cli", "evaluate_article_tone_cli", "evaluate_quotes_cli", "evaluate_targets_cli",
+           "train_light_cli", "train_transformer_cli"]
 
 
 def evaluate_targets_cli(path: str, method: str | None = None, model_dir: str | None = None) -> int:
@@ -194,4 +194,29 @@ def calibrate_article_tone_cli(path: str, method: str | None = None, out: str | 
     print(f"wrote {target}")
     print(" ".join(f"{k}={v}" for k, v in cal.as_dict().items()) + f" mean_band={band}")
     print(f"F1m={figures['F1m']:.3f} rho={figures['rho']:.3f} n={figures['n']}")
+    return 0
+
+
+def evaluate_quotes_cli(path: str, method: str = "package", split: str = "all", kind: str = "direct") -> int:
+    """``evaluate-quotes``: the error counts, then ``F1=… precision=… recall=… speaker_accuracy=… n=N``.
+
+    ``method`` is ``package`` (``find_quotes``, the shipped actors table) or
+    ``baseline``; 2 for an unusable file or an empty split.
+    """
+    from analysis.run import evaluate_quotes
+
+    try:
+        docs = evaluate_quotes.in_split(evaluate_quotes.read_quotes_task(path), split)
+        if not docs:
+            print(f"error: {path} has no documents in the {split!r} split.", file=sys.stderr)
+            return 2
+        if method == "baseline":
+            found = evaluate_quotes.baseline_quotes(docs, kind)
+        else:
+            found = evaluate_quotes.package_quotes(docs, kind)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"error: cannot evaluate {path}: {one_line(exc)}.", file=sys.stderr)
+        return 2
+    figures = evaluate_quotes.score(docs, found, kind)
+    print(evaluate_quotes.report(figures, evaluate_quotes.errors(docs, found, kind)))
     return 0
