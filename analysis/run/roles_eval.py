@@ -44,6 +44,7 @@ PRONOUNS = frozenset(("i", "me", "my", "mine", "we", "us", "our", "ours", "you",
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 MIN_DF = 2
 FOLDS = 5
+CONFIDENT = 0.5  # the report also scores the entities given a role with at least this confidence
 
 
 def read_roles_task(path) -> list[dict]:
@@ -329,6 +330,10 @@ def report(pred: pd.DataFrame, method: str, split: str, n_pronouns: int) -> str:
         row = pred[pred["gold"] == role]["pred"].value_counts()
         lines.append(f"{role:<8} {int((pred['gold'] == role).sum()):>4} "
                      + " ".join(f"{int(row.get(lab, 0)):>8}" for lab in rl.LABELS))
+    sure = pred[pred["confidence"] >= CONFIDENT] if "confidence" in pred else pred.iloc[0:0]
+    if len(sure):
+        lines.append(f"confidence >= {CONFIDENT}: {len(sure)} of {m['n']} entities, accuracy "
+                     f"{(sure['gold'] == sure['pred']).mean():.3f}")
     lines.append(f"accuracy={m['accuracy']:.3f} F1m={m['F1m']:.3f} hero={m['hero']:.3f} villain={m['villain']:.3f} "
                  f"victim={m['victim']:.3f} coverage={m['coverage']:.3f} n={m['n']}")
     return "\n".join(lines)
