@@ -47,6 +47,8 @@ from analysis.models.lexicons import lexicon_scores
 
 __all__ = [
     "CUES_PATH",
+    "KINDS",
+    "LABELS",
     "MODEL_PATH",
     "ROLES",
     "ROLE_COLUMNS",
@@ -54,6 +56,9 @@ __all__ = [
     "find_roles",
     "load_cues",
     "load_model",
+    "mention_tones",
+    "model_probabilities",
+    "numeric_names",
     "role_features",
     "rule_probabilities",
 ]
@@ -93,7 +98,6 @@ _IRREGULAR = {
     "harm": ("harm", "harms", "harmed", "harming"), "damage": ("damage", "damages", "damaged", "damaging"),
     "attack": ("attack", "attacks", "attacked", "attacking"), "thanks": ("thanks",),
 }
-_MODIFIERS_PLAIN = True  # modifiers are adjectives: matched as written, not inflected
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|got|get|gets)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _NEGATED = re.compile(r"(?:\b(?:not|never|no|without)|n['’]t)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _BLOCK = re.compile(r"[;:–—“”\"()]|\s-\s")
@@ -242,7 +246,8 @@ def rule_probabilities(counts: np.ndarray) -> np.ndarray:
 TONE_METHOD = "model"  # the tone the role model reads, whatever method the tone tables use: it was trained on it
 
 
-def _numeric_names() -> list[str]:
+def numeric_names() -> list[str]:
+    """The model's numeric features, in the order of ``role_features``' array and of the weights."""
     return ([f"cue_{r}_{k}" for r in ROLES for k in KINDS] + [f"cue_{r}" for r in ROLES]
             + ["log_mentions", "first_position", "share_quoted", "vader_mean", "vader_min", "polarity_mean",
                "tone_mean", "tone_min", "tone_max", "p_neg_mean", "p_pos_mean"])
@@ -266,7 +271,7 @@ def role_features(mentions: pd.DataFrame, sentences: pd.DataFrame, hits: pd.Data
     """The model's features of each article × actor: ``(keys, numeric, tokens)``.
 
     ``keys``: one row per (article_id, actor) with ``n_mentions``; ``numeric``:
-    an array of ``_numeric_names()`` columns (log cue counts, where the actor is
+    an array of ``numeric_names()`` columns (log cue counts, where the actor is
     first named, share quoted, tone of its sentences and toward it, by the light
     model: ``tone`` when it is ``mention_tone`` output of that method, else
     scored here; zeros with ``tone=False``); ``tokens``: per row a
@@ -292,7 +297,8 @@ def role_features(mentions: pd.DataFrame, sentences: pd.DataFrame, hits: pd.Data
                         include_groups=False).to_dict()) if len(counted) else {}
     rows, numeric, tokens = [], [], []
     if not len(mentions):
-        return pd.DataFrame(columns=["article_id", "actor", "name", "n_mentions"]), np.zeros((0, len(_numeric_names()))), []
+        empty = pd.DataFrame(columns=["article_id", "actor", "name", "n_mentions"])
+        return empty, np.zeros((0, len(numeric_names()))), []
     for (article, actor), group in mentions.groupby(["article_id", "actor"], sort=False):
         # What kind of thing the actor is ("emissions", "farmers"), never who it is: only the words its
         # mentions write in lower case, so a proper name ("Trump") teaches the model no verdict on a person.

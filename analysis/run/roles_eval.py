@@ -174,7 +174,7 @@ def prepare(items: list[dict]) -> dict:
     missing = gold[~gold["pronoun"] & ~gold["found"]].drop_duplicates("actor")
     missing = missing[missing["actor"].notna()]
     extra_tokens = [set() for _ in range(len(missing))]  # nothing read of them: the model's prior
-    extra_numeric = np.zeros((len(missing), numeric.shape[1] if numeric.size else len(rl._numeric_names())))
+    extra_numeric = np.zeros((len(missing), numeric.shape[1] if numeric.size else len(rl.numeric_names())))
     extra_keys = pd.DataFrame({"article_id": None, "actor": missing["actor"].to_numpy(), "name": missing["entity"],
                                "n_mentions": 0})
     file_of = dict(zip(corpus.articles["article_id"], corpus.articles["file"]))
@@ -243,7 +243,7 @@ def _fit(data: dict, rows: np.ndarray, labels: np.ndarray, c: float) -> dict:
     clf = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
     clf.fit(x, labels)
     order = [list(clf.classes_).index(r) for r in rl.ROLES]
-    model = {"classes": list(rl.ROLES), "numeric": rl._numeric_names(), "mean": mean.tolist(),
+    model = {"classes": list(rl.ROLES), "numeric": rl.numeric_names(), "mean": mean.tolist(),
              "scale": scale.tolist(), "vocab": vocab, "coef": clf.coef_[order].round(6).tolist(),
              "intercept": clf.intercept_[order].round(6).tolist(), "C": c}
     model["_index"] = {t: i for i, t in enumerate(vocab)}
