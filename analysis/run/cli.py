@@ -152,6 +152,32 @@ def build_parser() -> argparse.ArgumentParser:
                    help="direct quotations (default) or indirect speech (X said that …)")
     p.set_defaults(func=cmd_evaluate_quotes)
 
+    p = sub.add_parser("evaluate-roles",
+                       help="score who is cast as hero, villain or victim against human labels",
+                       description="Score the narrative role (hero, villain, victim) the package gives each "
+                                   "annotated entity of each article against the human one. FILE is a roles task "
+                                   "file (JSON lines with id, text, roles; e.g. frames/narrative_dev.jsonl). "
+                                   "Pronoun entities are skipped and counted. The last line is accuracy=… F1m=… "
+                                   "hero=… villain=… victim=… coverage=… n=N.",
+                       epilog="example: python -m analysis evaluate-roles narrative_dev.jsonl --split holdout")
+    p.add_argument("file")
+    p.add_argument("--method", default="model", choices=("model", "rules", "majority"),
+                   help="model: the shipped role model, out of fold on tune articles (default); rules: the cue "
+                        "rules of analysis/data/roles.csv; majority: always the tune split's most frequent role")
+    p.add_argument("--split", default="all", choices=("all", "tune", "holdout"),
+                   help="score only this split of the file's articles (see README, Validating narrative roles)")
+    p.add_argument("--model", default=None, help="role model JSON (default: the shipped one)")
+    p.set_defaults(func=cmd_evaluate_roles)
+
+    p = sub.add_parser("train-roles", help="fit the shipped narrative-role model on a roles task file's tune split",
+                       description="Fit the role model (hero/villain/victim) on the tune split of FILE and write its "
+                                   "weights (JSON).",
+                       epilog="example: python -m analysis train-roles narrative_dev.jsonl")
+    p.add_argument("file", help="roles task file (only its tune split is read)")
+    p.add_argument("--out", default=None,
+                   help="model file to write (default: the shipped one, analysis/models/data/roles/roles_model.json)")
+    p.set_defaults(func=cmd_train_roles)
+
     p = sub.add_parser("train-targets-transformer", aliases=["train-targets"],
                        help='fine-tune the optional transformer model (needs pip install -e ".[transformer]")')
     p.add_argument("--train", default=None, help="NewsMTSC train.jsonl (default: the copy in data/newsmtsc)")
@@ -488,6 +514,18 @@ def cmd_evaluate_quotes(args) -> int:
     from analysis.run.commands import evaluate_quotes_cli
 
     return evaluate_quotes_cli(args.file, args.method, args.split, args.kind)
+
+
+def cmd_evaluate_roles(args) -> int:
+    from analysis.run.commands import evaluate_roles_cli
+
+    return evaluate_roles_cli(args.file, args.method, args.split, args.model)
+
+
+def cmd_train_roles(args) -> int:
+    from analysis.run.commands import train_roles_cli
+
+    return train_roles_cli(args.file, args.out)
 
 
 def cmd_evaluate_targets(args) -> int:
