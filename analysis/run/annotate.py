@@ -1,4 +1,4 @@
-"""The per-article stage: mentions, tone, quotes, stance and frame hits of each article, cached.
+"""The per-article stage: mentions, tone, quotes, stance, roles and frame hits of each article, cached.
 
 ``per_article(inputs, …)`` annotates every article of a corpus in chunks,
 reading what it can from the cache (each article under a key of its
@@ -25,6 +25,7 @@ from analysis.load.parallel import parallel_map
 from analysis.measure.actors import find_headline_mentions, find_mentions
 from analysis.measure.article_tone import aggregate_article_tone
 from analysis.measure.quotes import find_quotes
+from analysis.measure.roles import find_roles
 from analysis.measure.stance import find_stance
 from analysis.measure.tone import mention_tone, summarize_tone
 from analysis.run.cache import KEY_COLUMN, Cache
@@ -33,16 +34,16 @@ __all__ = ["ANNOTATE_VERSION", "CACHED", "PER_ARTICLE", "TONE_BY_ARTICLE", "Inpu
            "cached_load", "load_keys", "per_article", "release_memory", "table_hash"]
 
 # Part of every per-article cache key: bump it when annotation changes its output.
-ANNOTATE_VERSION = "annotate-6"  # 6: stance by clause rules, quoted speakers and target-aware tone
-# 5: article_tone; surnames found as a reader would; headline mentions
+ANNOTATE_VERSION = "annotate-9"  # 9: stance by clause rules, quoted speakers and target-aware tone
+# 8: a role only where a cue reaches the actor; 7: roles; 6: quotes kind/speaker_type/speaker_name and indirect speech; 5: article_tone
 
 
-PER_ARTICLE = ("mentions", "tone", "article_tone", "quotes", "stance", "frame_hits")
+PER_ARTICLE = ("mentions", "tone", "article_tone", "quotes", "stance", "roles", "frame_hits")
 
 
 # Annotations cached per article under the actors table's hash; frame hits are
 # cached under the frame dictionary's hash instead.
-CACHED = ("mentions", "tone", "article_tone", "quotes", "stance")
+CACHED = ("mentions", "tone", "article_tone", "quotes", "stance", "roles")
 
 
 TONE_BY_ARTICLE = ("name", "article_id")
@@ -143,7 +144,8 @@ def annotate_article(article: Corpus, actors: pd.DataFrame, frame_table: pd.Data
     Tone is scored for English articles only (the lexicons and the model are
     English); mentions, quotes and stance edges are kept for every language.
     ``article_tone`` pools each article's body and headline mentions per actor
-    (``analysis.measure.article_tone``).
+    (``analysis.measure.article_tone``); ``roles`` casts each actor an English
+    article mentions as hero, villain, victim or none (``analysis.measure.roles``).
     """
     mentions = find_mentions(article, actors)
     english = article.articles.loc[article.articles["language"] == "en", "article_id"]
@@ -157,6 +159,7 @@ def annotate_article(article: Corpus, actors: pd.DataFrame, frame_table: pd.Data
         "article_tone": aggregate_article_tone(tone, head_tone, article.sentences, article.articles, method),
         "quotes": quotes,
         "stance": find_stance(article, mentions, tone=tone, quotes=quotes),
+        "roles": find_roles(article.sentences, mentions[mentions["article_id"].isin(english)], tone=tone),
     }
     if with_frames:
         tables["frame_hits"] = frames.frame_hits(article.paragraphs, frame_table)
