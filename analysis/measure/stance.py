@@ -308,7 +308,7 @@ def find_stance(corpus, mentions: pd.DataFrame, cues=None, *, rules: str = "clau
     ``rules``: ``"clause"`` (default) reads every sentence that names two
     actors, or one actor and a pronoun or quoted speaker standing for another:
 
-    - **quote**: the speaker of a direct quotation (``quotes``, from
+    - **quote**: the speaker of a quotation, direct or indirect (``quotes``, from
       ``analysis.measure.quotes.find_quotes``; without it, no quote edges)
       holds a stance toward every actor named in the sentences it covers;
     - **subject**: the first actor of the sentence outside quotation marks
