@@ -84,5 +84,7 @@ def test_most_cast_names_the_outlet_actor_and_role_with_most_articles():
         {"name": "Kyiv", "outlet": "B", "role": "victim", "n_articles": 9, "k": 3, "share": 0.33, "small_n": False},
         {"name": "NATO", "outlet": "B", "role": "hero", "n_articles": 2, "k": 2, "share": 1.0, "small_n": True},
     ])
-    assert most_cast(summary) == "A casts Russia as villain in 4 of its 5 articles naming it"
+    assert most_cast(summary) == "Russia is cast as villain most often: in 4 articles from 1 outlet"
+    two = pd.concat([summary, summary.assign(outlet="C", name="Kyiv", role="victim", k=2)], ignore_index=True)
+    assert most_cast(two) == "Kyiv is cast as victim most often: in 9 articles from 2 outlets"
     assert most_cast(summary.assign(k=0)).startswith("No actor is cast")

@@ -176,15 +176,12 @@ def article_tone_contrast(summary: pd.DataFrame, actor_col: str = "name", group_
 
 
 def most_cast(summary: pd.DataFrame) -> str:
-    """A title for the roles figure: the actor most often cast in one role by one outlet (``roles_by_outlet``).
-
-    Among cells with enough articles (not ``small_n``) when there are any: the
-    largest number of articles ``k``, then the larger share.
-    """
+    """A title for the roles figure (``roles_by_outlet``): the actor and role cast in the most articles,
+    summed over outlets, and in how many outlets."""
     cast = summary[summary["k"] > 0]
-    solid = cast[~cast["small_n"].astype(bool)] if (~cast["small_n"].astype(bool)).any() else cast
-    if solid.empty:
+    if cast.empty:
         return "No actor is cast as hero, villain or victim by a cue in these articles"
-    top = solid.sort_values(["k", "share", "name"], ascending=[False, False, True], kind="stable").iloc[0]
-    return (f"{top['outlet']} casts {top['name']} as {top['role']} in {int(top['k'])} of its "
-            f"{int(top['n_articles'])} articles naming it")
+    totals = cast.groupby(["name", "role"]).agg(k=("k", "sum"), outlets=("outlet", "nunique")).reset_index()
+    top = totals.sort_values(["k", "outlets", "name"], ascending=[False, False, True], kind="stable").iloc[0]
+    where = f"{int(top['outlets'])} outlet{'s' if top['outlets'] != 1 else ''}"
+    return f"{top['name']} is cast as {top['role']} most often: in {int(top['k'])} articles from {where}"
