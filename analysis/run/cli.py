@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="tone-toward-actor method (default: transformer when its extra is installed, else model)")
         p.add_argument("--actors", default=None, help="your own actors table CSV (default: the shipped one)")
         p.add_argument("--frames", default=None, help="your own frame dictionary CSV (default: the shipped one)")
+        p.add_argument("--group-by", default=None, metavar="COLUMN",
+                       help="also compare groups of outlets by this articles.csv column (leaning, country, owner…): "
+                            "writes NAME_by_COLUMN beside each outlet-level table, and the notebooks show them")
         if name == "run":
             p.add_argument("--notebooks", nargs="*", default=None, help="only these notebooks (names or numbers)")
         else:
@@ -409,8 +412,16 @@ def _analyze(args, cache=None):
     if status == EXIT_UNUSABLE:
         print("error: nothing in the folder could be analysed.", file=sys.stderr)
         return status, None
+    if args.group_by:
+        from analysis.count.groups import grouped_tables
+
+        try:
+            tables = {**tables, **grouped_tables(tables, args.group_by)}
+        except ValueError as err:
+            print(f"error: {err}.", file=sys.stderr)
+            return EXIT_USAGE, None
     written = write_tables(tables, out)
-    parameters = {k: getattr(args, k) for k in ("method", "actors", "frames", "jobs")}
+    parameters = {k: getattr(args, k) for k in ("method", "actors", "frames", "jobs", "group_by")}
     write_manifest(out, corpus, parameters)
     print(f"{len(written)} tables written to {out / 'tables'}; provenance in {out / 'manifest.json'}")
     return status, out
@@ -482,7 +493,8 @@ def _run(args, cache=None) -> int:
         return status
     folder = Path(args.folder) if args.folder else _seeds()
     try:
-        options = {"method": args.method, "actors_file": args.actors, "frames_file": args.frames}
+        options = {"method": args.method, "actors_file": args.actors, "frames_file": args.frames,
+                   "group_by": args.group_by}
         outputs = run_notebooks(folder, out, only=args.notebooks, log=print, options=options, jobs=args.jobs)
     except NotebookFailed as err:
         print(f"error: {err}", file=sys.stderr)
