@@ -165,3 +165,15 @@ def test_an_article_without_actors_keeps_the_column_types(tmp_path):
     assert empty.empty and list(empty.columns) == list(find_mentions(corpus_of(tmp_path / "b", "Russia spoke.")).columns)
     assert empty[["start", "end", "paragraph", "sentence"]].dtypes.eq("int64").all()
     assert empty["in_quote"].dtype == bool and empty["name"].dtype == "string"
+
+
+def test_an_undated_article_resolves_no_role_and_says_so(tmp_path):
+    from analysis.measure.actors import undated_roles
+
+    text = "The US president spoke. Vladimir Putin listened."
+    corpus = corpus_of(tmp_path / "a", text, date="")
+    assert find_mentions(corpus)["actor"].tolist() == ["putin"]  # not today's office holder
+    report = undated_roles(corpus)
+    assert report[["n_roles", "example"]].values.tolist() == [[1, "US president"]]
+    dated = corpus_of(tmp_path / "b", text, date="2023-05-01")
+    assert undated_roles(dated).empty

@@ -323,3 +323,13 @@ print(sorted(m for m in ("nltk", "sklearn") if m in sys.modules))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_an_undated_article_with_a_role_phrase_is_reported(tmp_path):
+    from helpers import corpus_of
+
+    corpus_of(tmp_path / "c", "The US president spoke to reporters on the plane.", date="")
+    problems = analyze(tmp_path / "c", cache=False, method=METHOD, aggregates=False)["problems"]
+    row = problems[problems["problem"] == "undated_role"]
+    assert row["file"].tolist() == ["a.txt"]
+    assert "'US president'" in row["message"].iloc[0] and row["loaded"].all()

@@ -24,6 +24,7 @@ from analysis.config import MANIFEST_NAME
 from analysis.load.dates import parse_date
 from analysis.load.files import find_files
 from analysis.load.furniture import classify_paragraphs
+from analysis.load.repeated import mark_repeated
 from analysis.load.manifest import Manifest, clean_relpath, read_manifest
 from analysis.load.parallel import parallel_map
 from analysis.load.reading import Unreadable, read_text
@@ -298,6 +299,7 @@ def assemble(folder: Path, kept, ids: list[str], manifest_columns: list[str], pr
     """The ``Corpus`` of the kept articles (see ``select_articles``); bad dates are added to ``problems``."""
     articles = _articles_frame(kept, ids, manifest_columns, problems)
     paragraphs, sentences = _text_frames(kept, articles)
+    articles, paragraphs, sentences = mark_repeated(articles, paragraphs, sentences)
     return Corpus(folder, articles, paragraphs, sentences, pd.DataFrame(problems, columns=PROBLEM_COLUMNS))
 
 
@@ -396,6 +398,7 @@ def _articles_frame(loaded, ids: list[str], manifest_columns: list[str], problem
             "n_sentences": len(art.sentences),
             "n_words": sum(p["n_words"] for p in body),
             "n_chars": len(art.text),
+            "n_repeated": 0,  # set by mark_repeated, which reads the whole corpus
             "sha256": art.sha256,
             "encoding": art.encoding,
         }
@@ -421,7 +424,7 @@ def _articles_frame(loaded, ids: list[str], manifest_columns: list[str], problem
         if col != "date":
             frame[col] = frame[col].astype("str")
     frame["date"] = pd.to_datetime(frame["date"])
-    for col in ("n_paragraphs", "n_body_paragraphs", "n_sentences", "n_words", "n_chars"):
+    for col in ("n_paragraphs", "n_body_paragraphs", "n_sentences", "n_words", "n_chars", "n_repeated"):
         frame[col] = frame[col].astype("int64")
     return frame
 

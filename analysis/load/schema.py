@@ -23,7 +23,7 @@ UNKNOWN_OUTLET = "unknown"
 
 ARTICLE_COLUMNS = [
     "article_id", "file", "outlet", "country", "title", "date", "date_precision", "date_text", "author", "url", "genre",
-    "language", "n_paragraphs", "n_body_paragraphs", "n_sentences", "n_words", "n_chars",
+    "language", "n_paragraphs", "n_body_paragraphs", "n_sentences", "n_words", "n_chars", "n_repeated",
     "sha256", "encoding",
 ]
 PARAGRAPH_COLUMNS = [

@@ -27,7 +27,8 @@ forms, each with its own rule:
 ``roles``
     Role phrases that name one person ("the Ukrainian president", "Ukraine's
     leader", "North Korean leader"), valid between ``role_from`` and
-    ``role_to`` (article date; a missing date means the current holder). A
+    ``role_to`` (the article's date; an undated article resolves no role: the
+    phrase names nobody, and ``undated_roles`` lists what was left). A
     role directly followed by a name is that name's title and is not counted
     twice: "North Korean leader Kim Jong-un" is one mention of Kim Jong-un and
     none of North Korea; "US president Joe Biden" is Biden, whatever the date.
@@ -61,6 +62,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import defaultdict
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -83,6 +85,7 @@ __all__ = [
     "kwic",
     "load_actors",
     "roll_up",
+    "undated_roles",
 ]
 
 ACTORS_PATH = DATA_DIR / "actors.csv"
@@ -482,11 +485,17 @@ class _Matcher:
         return holder
 
     def _valid_role(self, key: str, date) -> str | None:
-        if date is None:
-            valid = [a for a, _, to in self.roles[key] if to is None]
+        if date is None:  # an undated article: today's holder would be a guess (see undated_roles)
+            return None
         else:
             valid = [a for a, frm, to in self.roles[key] if (frm is None or frm <= date) and (to is None or date < to)]
         return valid[0] if len(valid) == 1 else None
+
+    def role_phrases(self, text: str) -> list[str]:
+        """The role phrases in ``text`` ("the US president"), whoever holds them."""
+        keys = self._keys
+        return [m.group() for m in self.regex.finditer(text)
+                if self.fixed.get(keys.get(m.group()) or _key(m.group()), False) is None]
 
     def candidates(self, text: str, date) -> list[dict]:
         """Every form found in ``text`` with the actor it names, before context rules."""
@@ -508,6 +517,27 @@ class _Matcher:
             found.append({"actor": hit[0], "alias": alias, "alias_kind": hit[1],
                           "start": m.start(), "end": m.end(), "shared": self.shared.get(key)})
         return found
+
+
+def undated_roles(corpus, actors=None) -> pd.DataFrame:
+    """The role phrases left unresolved because their article has no date: one row per such article.
+
+    Columns ``article_id``, ``file``, ``n_roles`` (role phrases in its body
+    sentences) and ``example`` (the first phrase, as written). A role names
+    its holder by the article's date ("the US president" is Biden until
+    20 January 2025, then Trump), so without a date it names nobody.
+    """
+    _, matcher = actors_and_matcher(actors)
+    undated = set(corpus.articles.loc[corpus.articles["date"].isna(), "article_id"])
+    rows = []
+    if undated:
+        sentences = corpus.sentences[corpus.sentences["article_id"].isin(undated)]
+        found = defaultdict(list)
+        for article_id, text in zip(sentences["article_id"], sentences["text"]):
+            found[article_id].extend(matcher.role_phrases(text))
+        files = corpus.articles.set_index("article_id")["file"]
+        rows = [(a, files[a], len(p), p[0]) for a, p in found.items() if p]
+    return pd.DataFrame(rows, columns=["article_id", "file", "n_roles", "example"])
 
 
 def as_list(values: pd.Series) -> list:

@@ -1,4 +1,4 @@
-"""The cross-article stage: tone and stance summaries, term tables, keyness, frame shares, naming.
+"""The cross-article stage: tone and stance summaries, term tables, keyness, frame shares, naming, roles.
 
 ``aggregate(…)`` computes every table that looks across articles from the
 corpus and the per-article tables, in two halves that run side by side with
@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.count import frames, keyness, naming, terms
 from analysis.count.outlets import ARTICLE_TERMS_TOP, TERMS_NGRAMS
+from analysis.count.roles import roles_by_outlet
 from analysis.hashing import file_hash
 from analysis.load.corpus import Corpus
 from analysis.load.parallel import parallel_map
@@ -27,8 +28,8 @@ __all__ = ["AGGREGATES", "AGGREGATES_KEPT", "AGGREGATE_VERSION", "RUNNING_KEPT",
            "aggregate_inputs"]
 
 # Part of the key of the cached aggregates: bump it when an aggregate changes its output.
-AGGREGATE_VERSION = "aggregate-5"  # 2: cached without min_n (flags set on reading); 3: terms_by_article; 4: article_tone_by_outlet
-# 5: article_frames_by_outlet
+AGGREGATE_VERSION = "aggregate-6"  # 2: cached without min_n (flags set on reading); 3: terms_by_article; 4: article_tone_by_outlet; 5: roles_by_outlet
+# 6: article_frames_by_outlet
 
 
 # The sums over articles kept from one run to the next (see ``aggregate``): one entry per
@@ -49,7 +50,7 @@ AGGREGATES_KEPT = 4  # whole-corpus results are large: keep the newest few corpu
 
 
 AGGREGATES = ("article_tone_by_outlet", "tone_by_outlet", "tone_by_article", "stance_summary", "terms_by_outlet", "keyness_by_outlet",
-              "terms_by_article", "frame_shares", "article_frames_by_outlet", "naming")
+              "terms_by_article", "frame_shares", "article_frames_by_outlet", "naming", "roles_by_outlet")
 
 
 def aggregate_inputs(actors) -> list[str]:
@@ -155,6 +156,7 @@ def _aggregate_part(work: _Work, part: int) -> dict:
         "frame_shares": frames.frame_shares(per["frame_hits"], by="outlet", min_n=min_n),
         "article_frames_by_outlet": frames.article_frame_shares(per["article_frames"], by="outlet", min_n=min_n),
         "naming": naming.naming_from_counts(names),
+        "roles_by_outlet": roles_by_outlet(per["roles"], min_n=min_n, memo=bootstrap),
         "_naming": names,
         "_bootstrap": bootstrap,
     }

@@ -1,4 +1,4 @@
-"""The per-article stage: mentions, tone, quotes, stance, frame hits and article frames of each article, cached.
+"""The per-article stage: mentions, tone, quotes, stance, roles, frame hits and article frames of each article, cached.
 
 ``per_article(inputs, …)`` annotates every article of a corpus in chunks,
 reading what it can from the cache (each article under a key of its
@@ -25,6 +25,7 @@ from analysis.load.parallel import parallel_map
 from analysis.measure.actors import find_headline_mentions, find_mentions
 from analysis.measure.article_tone import aggregate_article_tone
 from analysis.measure.quotes import find_quotes
+from analysis.measure.roles import find_roles
 from analysis.measure.stance import find_stance
 from analysis.measure.tone import mention_tone, summarize_tone
 from analysis.models import frames_model
@@ -34,16 +35,15 @@ __all__ = ["ANNOTATE_VERSION", "CACHED", "PER_ARTICLE", "TONE_BY_ARTICLE", "Inpu
            "cached_load", "load_keys", "per_article", "release_memory", "table_hash"]
 
 # Part of every per-article cache key: bump it when annotation changes its output.
-ANNOTATE_VERSION = "annotate-6"  # 5: article_tone; surnames found as a reader would; headline mentions
-# 6: article_frames; the frame dictionary's generic frames rewritten
+ANNOTATE_VERSION = "annotate-8"  # 8: article_frames, the dictionary's generic frames rewritten; 7: roles; 6: quotes kind/speaker_type/speaker_name and indirect speech; 5: article_tone
 
 
-PER_ARTICLE = ("mentions", "tone", "article_tone", "quotes", "stance", "frame_hits", "article_frames")
+PER_ARTICLE = ("mentions", "tone", "article_tone", "quotes", "stance", "roles", "frame_hits", "article_frames")
 
 
 # Annotations cached per article under the actors table's hash; frame hits and
 # article frames are cached under the frame dictionary's and frames classifier's hashes instead.
-CACHED = ("mentions", "tone", "article_tone", "quotes", "stance")
+CACHED = ("mentions", "tone", "article_tone", "quotes", "stance", "roles")
 
 
 TONE_BY_ARTICLE = ("name", "article_id")
@@ -154,7 +154,8 @@ def annotate_article(article: Corpus, actors: pd.DataFrame, frame_table: pd.Data
     Tone is scored for English articles only (the lexicons and the model are
     English); mentions, quotes and stance edges are kept for every language.
     ``article_tone`` pools each article's body and headline mentions per actor
-    (``analysis.measure.article_tone``).
+    (``analysis.measure.article_tone``); ``roles`` casts each actor an English
+    article mentions as hero, villain, victim or none (``analysis.measure.roles``).
     """
     mentions = find_mentions(article, actors)
     english = article.articles.loc[article.articles["language"] == "en", "article_id"]
@@ -167,6 +168,7 @@ def annotate_article(article: Corpus, actors: pd.DataFrame, frame_table: pd.Data
         "article_tone": aggregate_article_tone(tone, head_tone, article.sentences, article.articles, method),
         "quotes": find_quotes(article, actors, mentions=mentions),
         "stance": find_stance(article, mentions),
+        "roles": find_roles(article.sentences, mentions[mentions["article_id"].isin(english)], tone=tone),
     }
     if with_frames:
         tables["frame_hits"] = frames.frame_hits(article.paragraphs, frame_table)

@@ -29,7 +29,8 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_UNUSABLE = EXIT_USAGE  # the input cannot be used as given: the user can act on it
 
 
-def _jobs(value: str) -> int:
+def _positive(value: str) -> int:
+    """A whole number of at least 1 (argparse exits 2 naming the flag otherwise)."""
     try:
         n = int(value)
     except ValueError:
@@ -37,6 +38,9 @@ def _jobs(value: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
     return n
+
+
+_jobs = _positive
 
 
 def _tone_methods() -> tuple[str, ...]:
@@ -54,6 +58,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="load a corpus folder and report every file that could not be used")
     p.add_argument("folder")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("suggest-actors", help="propose an actors table for a corpus, to edit and pass with --actors",
+                       description="Read a corpus folder and write a proposed actors table: the names it mentions "
+                                   "most (people, states, organisations, groups), each with its name forms merged, "
+                                   "a proposed kind, the number of articles naming it and an example sentence. "
+                                   "Edit it (fix kinds, merge or delete rows, add roles), then pass it to analyze "
+                                   "or run with --actors.",
+                       epilog="example: python -m analysis suggest-actors my_corpus --out actors.csv && "
+                              "python -m analysis run my_corpus --actors actors.csv")
+    p.add_argument("folder")
+    p.add_argument("--out", default="actors.csv", help="where to write the table (default: actors.csv)")
+    p.add_argument("--top", type=_positive, default=100, help="at most this many actors (default 100)")
+    p.add_argument("--min-articles", type=_positive, default=2,
+                   help="only names found in at least this many articles (default 2)")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists (your edits would be lost)")
+    p.set_defaults(func=cmd_suggest_actors)
 
     for name, func, what in (
         ("analyze", cmd_analyze, "compute every table of the notebooks; write DIR/tables/ (Parquet and CSV)"),
@@ -148,6 +168,50 @@ def build_parser() -> argparse.ArgumentParser:
                    help="model file to write (default: the shipped one; the same inputs rewrite it byte for byte)")
     p.set_defaults(func=cmd_train_frames)
 
+    p = sub.add_parser("evaluate-quotes",
+                       help="score quotations and their speakers against human attributions",
+                       description="Score the package's quotations and speakers against the gold attributions of "
+                                   "a quotes task file (JSON lines, one document per line, with text and "
+                                   "attributions). A found quotation matches a gold one when it covers at least "
+                                   "half of its characters, one to one. The last line is F1=… precision=… "
+                                   "recall=… speaker_accuracy=… n=N (see README, Validating quotes and speakers).",
+                       epilog="example: python -m analysis evaluate-quotes polnear_dev.jsonl --split holdout")
+    p.add_argument("file")
+    p.add_argument("--method", default="package", choices=("package", "baseline"),
+                   help="package: find_quotes with the shipped actors table (default); baseline: the text between "
+                        "quotation marks and the nearest capitalised name")
+    p.add_argument("--split", default="all", choices=("all", "tune", "holdout"),
+                   help="score only this split of the file's documents (see README, Validating quotes and speakers)")
+    p.add_argument("--kind", default="direct", choices=("direct", "indirect"),
+                   help="direct quotations (default) or indirect speech (X said that …)")
+    p.set_defaults(func=cmd_evaluate_quotes)
+
+    p = sub.add_parser("evaluate-roles",
+                       help="score who is cast as hero, villain or victim against human labels",
+                       description="Score the narrative role (hero, villain, victim) the package gives each "
+                                   "annotated entity of each article against the human one. FILE is a roles task "
+                                   "file (JSON lines with id, text, roles; e.g. frames/narrative_dev.jsonl). "
+                                   "Pronoun entities are skipped and counted. The last line is accuracy=… F1m=… "
+                                   "hero=… villain=… victim=… coverage=… n=N.",
+                       epilog="example: python -m analysis evaluate-roles narrative_dev.jsonl --split holdout")
+    p.add_argument("file")
+    p.add_argument("--method", default="model", choices=("model", "rules", "majority"),
+                   help="model: the shipped role model, out of fold on tune articles (default); rules: the cue "
+                        "rules of analysis/data/roles.csv; majority: always the tune split's most frequent role")
+    p.add_argument("--split", default="all", choices=("all", "tune", "holdout"),
+                   help="score only this split of the file's articles (see README, Validating narrative roles)")
+    p.add_argument("--model", default=None, help="role model JSON (default: the shipped one)")
+    p.set_defaults(func=cmd_evaluate_roles)
+
+    p = sub.add_parser("train-roles", help="fit the shipped narrative-role model on a roles task file's tune split",
+                       description="Fit the role model (hero/villain/victim) on the tune split of FILE and write its "
+                                   "weights (JSON).",
+                       epilog="example: python -m analysis train-roles narrative_dev.jsonl")
+    p.add_argument("file", help="roles task file (only its tune split is read)")
+    p.add_argument("--out", default=None,
+                   help="model file to write (default: the shipped one, analysis/models/data/roles/roles_model.json)")
+    p.set_defaults(func=cmd_train_roles)
+
     p = sub.add_parser("train-targets-transformer", aliases=["train-targets"],
                        help='fine-tune the optional transformer model (needs pip install -e ".[transformer]")')
     p.add_argument("--train", default=None, help="NewsMTSC train.jsonl (default: the copy in data/newsmtsc)")
@@ -222,6 +286,36 @@ def cmd_check(args) -> int:
     corpus = load_corpus(args.folder)
     print(format_check(corpus))
     return check_status(corpus)
+
+
+def cmd_suggest_actors(args) -> int:
+    from analysis.measure.actors import load_actors
+    from analysis.measure.suggest import suggest_actors
+    from analysis.outputs import neutralize_formulas, write_text
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        print(f"error: {out} exists; pass --force to overwrite it (its edits would be lost), or another --out.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    corpus = load_corpus(args.folder)
+    status = check_status(corpus)
+    if status == EXIT_UNUSABLE:
+        print(format_check(corpus))
+        return status
+    table = suggest_actors(corpus, min_articles=args.min_articles, top=args.top)
+    if table.empty:
+        print(f"error: no name is found in {args.min_articles} or more articles of {args.folder}; "
+              "lower --min-articles.", file=sys.stderr)
+        return EXIT_UNUSABLE
+    load_actors(table)  # the table must read back as written: a ValueError here is a bug, reported as one
+    write_text(out, neutralize_formulas(table).to_csv(index=False))
+    kinds = ", ".join(f"{n} {k}" for k, n in table["kind"].value_counts().items())
+    reported = len(corpus.problems[~corpus.problems["problem"].isin(NOTICES)]) if len(corpus.problems) else 0
+    print(f"{len(table)} actors ({kinds}) from {len(corpus.articles)} article(s) written to {out}"
+          + (f"; {reported} input problem(s): see python -m analysis check {args.folder}" if reported else "")
+          + f". Edit it, then: python -m analysis run {args.folder} --actors {out}")
+    return status
 
 
 # Problems that say what the run did, not what is wrong with an input: they do not make the exit code 1.
@@ -466,6 +560,24 @@ def cmd_train_frames(args) -> int:
     from analysis.run.commands import train_frames_cli
 
     return train_frames_cli(args.file, args.frames, args.out)
+
+
+def cmd_evaluate_quotes(args) -> int:
+    from analysis.run.commands import evaluate_quotes_cli
+
+    return evaluate_quotes_cli(args.file, args.method, args.split, args.kind)
+
+
+def cmd_evaluate_roles(args) -> int:
+    from analysis.run.commands import evaluate_roles_cli
+
+    return evaluate_roles_cli(args.file, args.method, args.split, args.model)
+
+
+def cmd_train_roles(args) -> int:
+    from analysis.run.commands import train_roles_cli
+
+    return train_roles_cli(args.file, args.out)
 
 
 def cmd_evaluate_targets(args) -> int:

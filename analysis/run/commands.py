@@ -14,7 +14,8 @@ from analysis.models import scorers, targets, transformer
 from analysis.models.newsmtsc import one_line
 
 __all__ = ["calibrate_article_tone_cli", "calibrate_frames_cli", "evaluate_article_tone_cli", "evaluate_frames_cli",
-           "evaluate_targets_cli", "train_frames_cli", "train_light_cli", "train_transformer_cli"]
+           "evaluate_quotes_cli", "evaluate_roles_cli", "evaluate_targets_cli", "train_frames_cli", "train_light_cli",
+           "train_roles_cli", "train_transformer_cli"]
 
 
 def evaluate_targets_cli(path: str, method: str | None = None, model_dir: str | None = None) -> int:
@@ -266,4 +267,71 @@ def train_frames_cli(path: str, frames: str | None = None, out: str | None = Non
     target = frames_model.save(model, out)
     print(f"wrote {target} ({target.stat().st_size} bytes)")
     print(" ".join(f"{f}={t:g}" for f, t in zip(model.frames, model.thresholds)))
+    return 0
+
+
+def evaluate_quotes_cli(path: str, method: str = "package", split: str = "all", kind: str = "direct") -> int:
+    """``evaluate-quotes``: the error counts, then ``F1=… precision=… recall=… speaker_accuracy=… n=N``.
+
+    ``method`` is ``package`` (``find_quotes``, the shipped actors table) or
+    ``baseline``; 2 for an unusable file or an empty split.
+    """
+    from analysis.run import evaluate_quotes
+
+    try:
+        docs = evaluate_quotes.in_split(evaluate_quotes.read_quotes_task(path), split)
+        if not docs:
+            print(f"error: {path} has no documents in the {split!r} split.", file=sys.stderr)
+            return 2
+        if method == "baseline":
+            found = evaluate_quotes.baseline_quotes(docs, kind)
+        else:
+            found = evaluate_quotes.package_quotes(docs, kind)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"error: cannot evaluate {path}: {one_line(exc)}.", file=sys.stderr)
+        return 2
+    figures = evaluate_quotes.score(docs, found, kind)
+    print(evaluate_quotes.report(figures, evaluate_quotes.errors(docs, found, kind)))
+    return 0
+
+
+def evaluate_roles_cli(path: str, method: str = "model", split: str = "all", model: str | None = None) -> int:
+    """``evaluate-roles``: the confusion table and ``accuracy=… F1m=… hero=… villain=… victim=… coverage=… n=N``.
+
+    ``method``: ``model`` (out of fold on tune articles, the shipped weights on
+    holdout ones), ``rules`` or ``majority``. 2 for an unusable file or split.
+    """
+    from analysis.run import roles_eval
+
+    try:
+        items = roles_eval.read_roles_task(path)
+        predictions, n_pronouns = roles_eval.evaluate(items, method, split, model)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"error: cannot evaluate {path}: {one_line(exc)}.", file=sys.stderr)
+        return 2
+    print(roles_eval.report(predictions, method, split, n_pronouns))
+    return 0
+
+
+def train_roles_cli(path: str, out: str | None = None) -> int:
+    """``train-roles``: fit the role model on the tune split of ``path``; write its weights and print its figures."""
+    from analysis.measure import roles
+    from analysis.run import roles_eval
+
+    try:
+        items = roles_eval.split_items(roles_eval.read_roles_task(path), "tune")
+        if not items:
+            print(f"error: {path} has no articles in its tune split.", file=sys.stderr)
+            return 2
+        model, meta = roles_eval.fit_model(roles_eval.prepare(items))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"error: cannot train on {path}: {one_line(exc)}.", file=sys.stderr)
+        return 2
+    target = Path(out) if out else roles.MODEL_PATH
+    meta = {**meta, "data": f"{Path(path).name}, tune split ({len(items)} articles)"}
+    roles_eval.write_model(model, meta, target)
+    best = meta["cv"][str(meta["C"])]
+    print(f"wrote {target}")
+    print(f"C={meta['C']} vocabulary={len(model['vocab'])} n_train={meta['n_train']}")
+    print(f"out-of-fold on tune: accuracy={best['accuracy']:.3f} F1m={best['F1m']:.3f}")
     return 0

@@ -32,7 +32,8 @@ from analysis.count import frames
 from analysis.hashing import file_hash
 from analysis.hashing import key as cache_key
 from analysis.load.corpus import LOADER_VERSION, Corpus, plan_corpus
-from analysis.measure.actors import load_actors
+from analysis.measure import roles
+from analysis.measure.actors import load_actors, undated_roles
 from analysis.measure.article_tone import CALIBRATION_PATH
 from analysis.measure.stats import DEFAULT_MIN_N
 from analysis.models import scorers, targets
@@ -94,16 +95,19 @@ def analyze(
 
     Returns a dict: ``articles``, ``paragraphs``, ``sentences``, ``problems``
     (the corpus), ``mentions``, ``tone``, ``quotes``, ``stance``,
-    ``frame_hits``, ``article_frames`` (per article), and the aggregates ``tone_by_outlet``,
+    ``frame_hits``, ``article_frames``, ``roles`` (per article), and the aggregates ``tone_by_outlet``,
     ``tone_by_article``, ``stance_summary``, ``terms_by_outlet``,
     ``keyness_by_outlet``, ``terms_by_article`` (each article's top
-    ``ARTICLE_TERMS_TOP`` words by TF-IDF), ``frame_shares``, ``article_frames_by_outlet``, ``naming``.
+    ``ARTICLE_TERMS_TOP`` words by TF-IDF), ``frame_shares``, ``article_frames_by_outlet``, ``naming``,
+    ``roles_by_outlet``.
     """
     method = scorers.get(method).name  # an unknown method fails here, before any work
     store = open_cache(cache)
     # What the per-article stage reads besides the inputs hashed apart (min_n only shapes aggregates): the
-    # article pooling's numbers, so that rechoosing them recomputes every cached article_tone row.
-    params: dict = {"pooling": file_hash(CALIBRATION_PATH) if CALIBRATION_PATH.exists() else None}
+    # article pooling's numbers, so that rechoosing them recomputes every cached article_tone row; the role
+    # cues and model, so that editing or retraining them recomputes every roles row.
+    params: dict = {"pooling": file_hash(CALIBRATION_PATH) if CALIBRATION_PATH.exists() else None,
+                    "roles": [file_hash(p) if p.exists() else None for p in (roles.CUES_PATH, roles.MODEL_PATH)]}
     model_hash = _model_hash(method)  # once: the transformer's weights are large
     plan = plan_corpus(folder, exclude=exclude)
     keys = snapshot = None
@@ -120,12 +124,27 @@ def analyze(
     by_article = per.pop("tone_by_article")
     tables = {
         "articles": corpus.articles, "paragraphs": corpus.paragraphs,
-        "sentences": corpus.sentences, "problems": corpus.problems, **per,
+        "sentences": corpus.sentences, "problems": _with_undated_roles(corpus, inputs.actors), **per,
     }
     if not aggregates:
         return _finish({**tables, "tone_by_article": by_article}, store, snapshot, min_n)
     stored = _cached_aggregates(inputs, per, by_article, per_key, article_keys, actors, min_n, jobs, store)
     return _finish({**tables, **stored}, store, snapshot, min_n)
+
+
+def _with_undated_roles(corpus, actors: pd.DataFrame) -> pd.DataFrame:
+    """The corpus's problems, plus one ``undated_role`` row per undated article whose role phrases name nobody."""
+    undated = undated_roles(corpus, actors)
+    if undated.empty:
+        return corpus.problems
+    rows = pd.DataFrame({
+        "file": undated["file"], "problem": "undated_role",
+        "message": [f"{n} role phrase(s) such as {ex!r} name nobody: a role names its holder by the article's date, "
+                    "and this article has none (give it one in articles.csv)" for n, ex in
+                    zip(undated["n_roles"], undated["example"])],
+        "loaded": True,
+    })
+    return pd.concat([corpus.problems, rows], ignore_index=True)
 
 
 def _cached_aggregates(inputs: Inputs, per: dict, by_article: pd.DataFrame, per_key: str, article_keys: list[str],

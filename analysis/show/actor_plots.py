@@ -12,7 +12,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.show.plots import MAX_BARS, PALETTE, outlet_colors
+from analysis.show.plots import (
+    MAX_BARS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    PALETTE,
+    fit,
+    keep_top,
+    note_left_out,
+    outlet_colors,
+)
 
 __all__ = ["count_heatmap", "lexicon_scatter", "quoted_bars", "stance_heatmap", "tone_heatmap"]
 
@@ -39,12 +48,30 @@ def _grid(ax, values: pd.DataFrame, labels: pd.DataFrame, cmap: str, vmin: float
     return image
 
 
+def _kept(summary: pd.DataFrame, row: str, col: str, weight: str) -> tuple[list, list, list[str]]:
+    """The rows (actors) and columns (outlets) a heatmap shows: at most ``MAX_ROWS`` and ``MAX_COLUMNS``,
+    those with the most ``weight``, in alphabetical order; and the notes naming the others."""
+    rows, row_note = keep_top(summary.groupby(row)[weight].sum(), MAX_ROWS, "actors with fewer mentions")
+    cols, col_note = keep_top(summary.groupby(col)[weight].sum(), MAX_COLUMNS, "outlets with fewer observations")
+    return sorted(rows, key=str), sorted(cols, key=str), [row_note, col_note]
+
+
+def _cell_width(n_cols: int) -> float:
+    """Inches per heatmap column: room for "mean [low, high] n" up to 6 columns, for "mean n" beyond 12."""
+    return 2.0 if n_cols <= 6 else 1.3 if n_cols <= 12 else 0.75
+
+
 def count_heatmap(counts: pd.DataFrame, row: str = "name", col: str = "outlet", value: str = "n"):
-    """Mentions per actor and outlet from a long table (``count_mentions(..., wide=False)``)."""
-    table = counts.pivot(index=row, columns=col, values=value).fillna(0)
+    """Mentions per actor and outlet from a long table (``count_mentions(..., wide=False)``); at most
+    ``MAX_ROWS`` actors and ``MAX_COLUMNS`` outlets, the most mentioned, the others named below."""
+    rows, cols, notes = _kept(counts, row, col, value)
+    table = counts.pivot(index=row, columns=col, values=value).fillna(0).reindex(index=rows, columns=cols)
     table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
     labels = table.astype(int).astype(str).where(table > 0, "")
-    fig, ax = plt.subplots(figsize=(2 + 1.4 * table.shape[1], 1 + 0.32 * table.shape[0]))
+    fig, ax = plt.subplots(figsize=fit(2 + min(1.4, _cell_width(table.shape[1])) * table.shape[1],
+                                       1 + 0.32 * table.shape[0]))
+    for note in notes:
+        note_left_out(fig, note)
     image = _grid(ax, table, labels, "Blues", 0, max(1.0, float(table.to_numpy().max())))
     fig.colorbar(image, ax=ax, label="mentions", shrink=0.6)
     ax.set_xlabel("")
@@ -56,19 +83,24 @@ def tone_heatmap(summary: pd.DataFrame, row: str = "name", col: str = "outlet"):
     """Mean tone per actor and outlet, one panel per voice (outlet's own words, quoted speech).
 
     ``summary`` is ``summarize_tone`` output for one measure. Each cell shows
-    the mean, its 95% interval and n; ``small_n`` cells are hatched.
+    the mean, its 95% interval (up to 12 columns; in the CSV beyond) and n;
+    ``small_n`` cells are hatched. At most ``MAX_ROWS`` actors and
+    ``MAX_COLUMNS`` outlets, those with the most mentions.
     """
     voices = [v for v in ("outlet", "quoted") if v in set(summary["voice"])]
-    rows = sorted(summary[row].unique())
-    cols = sorted(summary[col].unique())
-    fig, axes = plt.subplots(1, len(voices), figsize=(3 + 2.0 * len(cols) * len(voices), 1.2 + 0.42 * len(rows)),
+    rows, cols, notes = _kept(summary, row, col, "n")
+    wide = len(cols) * len(voices)
+    fig, axes = plt.subplots(1, len(voices), figsize=fit(3 + _cell_width(wide) * wide, 1.2 + 0.42 * len(rows)),
                              squeeze=False, sharey=True)
+    for note in notes:
+        note_left_out(fig, note)
     image = None
     for ax, voice in zip(axes[0], voices):
         part = summary[summary["voice"] == voice].set_index([row, col])
         mean = part["mean"].unstack(col).reindex(index=rows, columns=cols)
-        label = (part["mean"].map("{:+.2f}".format) + "\n[" + part["ci_low"].map("{:+.2f}".format) + ", "
-                 + part["ci_high"].map("{:+.2f}".format) + "] n=" + part["n"].astype(str))
+        interval = ("[" + part["ci_low"].map("{:+.2f}".format) + ", " + part["ci_high"].map("{:+.2f}".format) + "] "
+                    if wide <= 12 else "")  # narrow cells: the interval is in the CSV
+        label = part["mean"].map("{:+.2f}".format) + "\n" + interval + "n=" + part["n"].astype(str)
         labels = label.unstack(col).reindex(index=rows, columns=cols)
         faint = part["small_n"].unstack(col).reindex(index=rows, columns=cols)
         image = _grid(ax, mean, labels, "RdBu", -0.5, 0.5, faint)
@@ -82,15 +114,18 @@ def article_tone_heatmap(summary: pd.DataFrame, row: str = "name", col: str = "o
     """Mean article-level tone per actor and outlet (``summarize_article_tone`` output).
 
     Each cell shows the mean over articles, its 95% interval (bootstrap over
-    articles) and the number of articles; ``small_n`` cells are hatched.
+    articles; up to 12 columns, in the CSV beyond) and the number of articles;
+    ``small_n`` cells are hatched. At most ``MAX_ROWS`` actors and
+    ``MAX_COLUMNS`` outlets, those with the most articles.
     """
-    rows = sorted(summary[row].unique())
-    cols = sorted(summary[col].unique())
-    fig, ax = plt.subplots(figsize=(3 + 2.0 * len(cols), 1.2 + 0.42 * len(rows)))
+    rows, cols, notes = _kept(summary, row, col, "n_articles")
+    fig, ax = plt.subplots(figsize=fit(3 + _cell_width(len(cols)) * len(cols), 1.2 + 0.42 * len(rows)))
+    for note in notes:
+        note_left_out(fig, note)
     part = summary.set_index([row, col])
     mean = part["mean"].unstack(col).reindex(index=rows, columns=cols)
     interval = ("[" + part["ci_low"].map("{:+.2f}".format) + ", " + part["ci_high"].map("{:+.2f}".format) + "] ")
-    interval = interval.where(part["n_articles"] > 1, "")  # one article has no spread to show
+    interval = interval.where((part["n_articles"] > 1) & (len(cols) <= 12), "")  # one article: no spread
     label = part["mean"].map("{:+.2f}".format) + "\n" + interval + part["n_articles"].astype(str) + " art."
     labels = label.unstack(col).reindex(index=rows, columns=cols)
     faint = part["small_n"].unstack(col).reindex(index=rows, columns=cols)
@@ -128,13 +163,18 @@ def lexicon_scatter(comparison: pd.DataFrame):
 
 def stance_heatmap(stance_summary: pd.DataFrame, holder: str = "holder_name", target: str = "target_name"):
     """Net stance holder (rows) -> target (columns) from ``summarize_stance``; each cell shows support/opposition counts."""
-    table = stance_summary.set_index([holder, target])
+    holders, holder_note = keep_top(stance_summary.groupby(holder)["n"].sum(), MAX_ROWS, "holders")
+    targets, target_note = keep_top(stance_summary.groupby(target)["n"].sum(), MAX_COLUMNS, "targets")
+    table = stance_summary[stance_summary[holder].isin(holders) & stance_summary[target].isin(targets)]
+    table = table.set_index([holder, target])
     mean = table["mean"].unstack(target)
     labels = (table["mean"].map("{:+.1f}".format) + "\n+" + table["n_support"].astype(str) + " / −"
               + table["n_oppose"].astype(str)).unstack(target).reindex_like(mean)
     faint = table["small_n"].unstack(target).reindex_like(mean)
     # Wide enough for a finding-length title; the colour scale says its ends in words.
-    fig, ax = plt.subplots(figsize=(max(9.0, 2.5 + 1.3 * mean.shape[1]), max(3.5, 1.5 + 0.5 * mean.shape[0])))
+    fig, ax = plt.subplots(figsize=fit(max(9.0, 2.5 + 1.3 * mean.shape[1]), max(3.5, 1.5 + 0.5 * mean.shape[0])))
+    note_left_out(fig, holder_note)
+    note_left_out(fig, target_note)
     image = _grid(ax, mean, labels, "RdBu", -1, 1, faint)
     bar = fig.colorbar(image, ax=ax, label="net stance", shrink=0.8)
     bar.set_ticks([-1, 0, 1], labels=["−1 opposes", "0", "+1 supports"])
@@ -146,13 +186,16 @@ def stance_heatmap(stance_summary: pd.DataFrame, holder: str = "holder_name", ta
 def quoted_bars(quoted: pd.DataFrame, by: str = "outlet", value: str = "n_quotes", max_bars: int = MAX_BARS):
     """Who is quoted: horizontal bars of quotations per speaker, one colour per outlet (``quoted_speakers`` output).
 
-    At most ``max_bars`` speakers, the most quoted; the axis says when some are left out.
+    At most ``max_bars`` speakers, the most quoted; the axis says when some are left out. With more
+    outlets than the palette has colours, one bar per speaker for all outlets together.
     """
     table = quoted.pivot_table(index="speaker", columns=by, values=value, aggfunc="sum", fill_value=0)
     n_speakers = len(table)
     table = table.loc[table.sum(axis=1).sort_values(kind="stable").index[-max_bars:]]
+    if table.shape[1] > len(PALETTE):  # a colour per outlet would repeat: totals, outlets in the CSV
+        table = table.sum(axis=1).to_frame(f"all {table.shape[1]} {by}s")
     colors = outlet_colors(table.columns)
-    fig, ax = plt.subplots(figsize=(9, 1 + 0.35 * len(table)))
+    fig, ax = plt.subplots(figsize=fit(9, 1 + 0.35 * len(table)))
     left = np.zeros(len(table))
     for outlet in table.columns:
         ax.barh(table.index, table[outlet], left=left, color=colors[str(outlet)], label=str(outlet))

@@ -19,16 +19,21 @@ import pandas as pd
 from analysis.outputs import atomic_path, neutralize_formulas
 
 __all__ = [
+    "MAX_PX",
     "STYLE",
     "apply_style",
-    "outlet_colors",
+    "article_timeline",
+    "bar_counts",
     "corpus_subtitle",
     "finish",
-    "save_figure",
-    "bar_counts",
-    "article_timeline",
-    "length_bars",
+    "fit",
+    "keep_top",
+    "png_dpi",
     "kind_bars",
+    "length_bars",
+    "note_left_out",
+    "outlet_colors",
+    "save_figure",
     "tone_dots",
 ]
 
@@ -63,6 +68,49 @@ PALETTE = [
 ]
 
 
+# Figures that stay readable from 2 to 100 outlets and 2 to 200 actors: no PNG side over MAX_PX pixels,
+# no figure over MAX_INCHES, at most MAX_ROWS rows (outlets or actors) and MAX_PANELS small multiples;
+# what is left out is named under the figure (``note_left_out``), and every row is in the CSV.
+MAX_PX = 4000
+MAX_INCHES = (16.0, 19.0)
+MAX_ROWS = 30
+MAX_COLUMNS = 20
+MAX_PANELS = 12
+DPI = 200
+
+
+def fit(width: float, height: float) -> tuple[float, float]:
+    """``(width, height)`` in inches, capped at ``MAX_INCHES``."""
+    return min(float(width), MAX_INCHES[0]), min(float(height), MAX_INCHES[1])
+
+
+def keep_top(weights: pd.Series, n: int, what: str = "outlets") -> tuple[list, str]:
+    """The ``n`` labels with the largest weight (ties by label), and a note naming the others.
+
+    ``weights`` is indexed by label (an outlet's articles, an actor's mentions). The note is "" when
+    nothing is left out, else e.g. "Not shown: 12 more outlets with fewer articles (A, B, C and 9 more);
+    every row is in the CSV."
+
+    >>> keep_top(pd.Series({"a": 3, "b": 1, "c": 2}), 2)
+    (['a', 'c'], 'Not shown: 1 more outlet (b); every row is in the CSV.')
+    """
+    order = sorted(weights.index, key=lambda k: (-float(weights[k]), str(k)))
+    kept, rest = order[:n], order[n:]
+    if not rest:
+        return kept, ""
+    names = ", ".join(map(str, rest[:6])) + (f" and {len(rest) - 6} more" if len(rest) > 6 else "")
+    noun = what if len(rest) != 1 else what.rstrip("s")
+    return kept, f"Not shown: {len(rest)} more {noun} ({names}); every row is in the CSV."
+
+
+def note_left_out(fig, note: str) -> plt.Figure:
+    """Remember ``note`` (what a figure leaves out); ``finish`` prints it on the source line."""
+    if note:
+        notes = getattr(fig, "_left_out", [])
+        fig._left_out = [*notes, note]
+    return fig
+
+
 def apply_style() -> None:
     """Set the house matplotlib style for every figure drawn after the call."""
     plt.rcParams.update(STYLE)
@@ -74,10 +122,14 @@ def outlet_colors(outlets) -> dict[str, str]:
     Pass every outlet of the corpus (``articles["outlet"]``), not only those
     in one figure: colours are handed out in alphabetical order of the names,
     so the mapping depends only on the corpus, never on the order of rows or
-    on which outlets a figure shows. ``unknown`` is always grey.
+    on which outlets a figure shows. ``unknown`` is always grey. With more
+    outlets than the palette has colours (10), all share the first.
     """
     names = sorted(set(map(str, outlets)) - {"unknown"})
-    colors = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+    # Beyond the palette colours would repeat inside a figure: every outlet gets one colour, and the
+    # figures name outlets on their axes (direct labels) instead of in a legend.
+    palette = PALETTE if len(names) <= len(PALETTE) else [PALETTE[0]]
+    colors = {name: palette[i % len(palette)] for i, name in enumerate(names)}
     colors["unknown"] = "#BBBBBB"
     return colors
 
@@ -93,7 +145,7 @@ def corpus_subtitle(articles: pd.DataFrame) -> str:
     return f"{n} article{'s' if n != 1 else ''} from {outlets} outlet{'s' if outlets != 1 else ''}, {span}"
 
 
-def finish(fig, title: str, subtitle: str = "", source: str = "") -> "plt.Figure":
+def finish(fig, title: str, subtitle: str = "", source: str = "") -> plt.Figure:
     """Put the finding-stating title, the corpus subtitle and the source/method line on ``fig``.
 
     The subtitle goes above the figure's only axes, or above a blank header
@@ -107,13 +159,22 @@ def finish(fig, title: str, subtitle: str = "", source: str = "") -> "plt.Figure
         panels[0].set_title(subtitle, loc="left", fontsize=11, fontweight="normal", color="#444444", pad=10)
     elif subtitle:
         source = f"{subtitle}. {source}" if source else subtitle
+    for note in getattr(fig, "_left_out", []):
+        source = f"{source} {note}" if source else note
     if source:
         fig.text(0.01, 0, source, ha="left", va="top", fontsize=9, color="#666666", wrap=True)
     return fig
 
 
+def png_dpi(fig) -> int:
+    """The resolution ``save_figure`` writes ``fig``'s PNG at: ``DPI``, less when a side would pass
+    ``MAX_PX`` pixels, whatever size a caller gave the figure."""
+    return min(DPI, int(MAX_PX / max(fig.get_size_inches())))
+
+
 def save_figure(fig, name: str, data: pd.DataFrame, out_dir, show: bool = True) -> dict[str, Path]:
-    """Write ``fig`` as ``name.png`` (200 dpi) and ``name.svg``, and ``data`` as ``name.csv``.
+    """Write ``fig`` as ``name.png`` (200 dpi, less when a side would pass ``MAX_PX`` pixels) and
+    ``name.svg``, and ``data`` as ``name.csv``.
 
     ``out_dir`` is created if needed. Returns the three paths. The SVG carries
     no creation date, so a rerun on the same data writes the same bytes.
@@ -129,7 +190,7 @@ def save_figure(fig, name: str, data: pd.DataFrame, out_dir, show: bool = True) 
     paths = {ext: out / f"{name}.{ext}" for ext in ("png", "svg", "csv")}
     # Each file whole or not at all: a full disk leaves the previous figure, not half of one.
     with atomic_path(paths["png"]) as tmp:
-        fig.savefig(tmp, format="png", dpi=200, metadata={"Software": None})  # solves the constrained layout, draws
+        fig.savefig(tmp, format="png", dpi=png_dpi(fig), metadata={"Software": None})  # solves the constrained layout, draws
     # The layout is settled: the SVG reuses it instead of solving it again
     # (a third of a figure's cost).
     fig.set_layout_engine("none")
@@ -179,10 +240,13 @@ def bar_counts(table: pd.DataFrame, label: str, value: str, color: str | None = 
 
 
 def article_timeline(articles: pd.DataFrame, colors: dict[str, str]):
-    """One dot per dated article: date across, outlet down, in the outlet's colour."""
+    """One dot per dated article: date across, outlet down, in the outlet's colour (at most ``MAX_ROWS``
+    outlets, those with the most dated articles)."""
     dated = articles.dropna(subset=["date"]).sort_values("date")
-    outlets = sorted(dated["outlet"].unique())
-    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.5 * max(len(outlets), 1)))
+    kept, note = keep_top(dated["outlet"].value_counts(), MAX_ROWS, "outlets with fewer dated articles")
+    outlets = sorted(kept)
+    fig, ax = plt.subplots(figsize=fit(9, 1.2 + 0.5 * max(len(outlets), 1)))
+    note_left_out(fig, note)
     for row, outlet in enumerate(outlets):
         dates = dated.loc[dated["outlet"] == outlet, "date"]
         ax.scatter(dates, [row] * len(dates), s=80, color=colors.get(outlet), zorder=3)
@@ -207,7 +271,7 @@ def length_bars(lengths: pd.DataFrame, colors: dict[str, str], max_bars: int = M
     if len(lengths) > max_bars:
         return _length_boxes(lengths, colors)
     ordered = lengths.sort_values("n_words")
-    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(ordered)))
+    fig, ax = plt.subplots(figsize=fit(9, 1.2 + 0.45 * len(ordered)))
     labels = ordered["article_id"] + " (" + ordered["outlet"] + ")"
     bars = ax.barh(labels, ordered["n_words"], color=[colors.get(o) for o in ordered["outlet"]])
     ax.bar_label(bars, padding=3)
@@ -218,8 +282,10 @@ def length_bars(lengths: pd.DataFrame, colors: dict[str, str], max_bars: int = M
 
 def _length_boxes(lengths: pd.DataFrame, colors: dict[str, str]):
     groups = lengths.groupby("outlet")["n_words"]
-    outlets = groups.median().sort_values(kind="stable").index.tolist()
-    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.6 * len(outlets)))
+    kept, note = keep_top(groups.size(), MAX_ROWS, "outlets with fewer articles")
+    outlets = [o for o in groups.median().sort_values(kind="stable").index if o in set(kept)]
+    fig, ax = plt.subplots(figsize=fit(9, 1.2 + 0.45 * len(outlets)))
+    note_left_out(fig, note)
     boxes = ax.boxplot([groups.get_group(o).to_numpy() for o in outlets], orientation="horizontal", whis=(5, 95),
                        patch_artist=True, showfliers=False, widths=0.6)
     for patch, outlet in zip(boxes["boxes"], outlets):
@@ -241,7 +307,7 @@ def kind_bars(kinds: pd.DataFrame, max_bars: int = MAX_BARS):
     if len(kinds) > max_bars:
         furniture = kinds["total"] - (kinds["body"] if "body" in kinds else 0)
         shown = kinds.loc[furniture.sort_values(ascending=False, kind="stable").index[:max_bars]]
-    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(shown)))
+    fig, ax = plt.subplots(figsize=fit(9, 1.2 + 0.45 * len(shown)))
     left = pd.Series(0, index=shown.index)
     for i, col in enumerate(cols):
         ax.barh(shown["article_id"], shown[col], left=left, label=col, color=PALETTE[i % len(PALETTE)])
@@ -259,24 +325,20 @@ def tone_dots(tone: pd.DataFrame, actors: list[str], colors: dict[str, str]):
 
     ``tone`` is one voice of ``summarize_tone`` output (columns ``name``,
     ``outlet``, ``n``, ``mean``, ``ci_low``, ``ci_high``, ``small_n``). Cells
-    below the minimum n are drawn hollow.
+    below the minimum n are drawn hollow. Up to as many outlets as the palette
+    has colours, one panel with a legend; beyond, one panel per actor (at most
+    ``MAX_PANELS``) with the outlets named down the side (at most ``MAX_ROWS``,
+    those with the most observations), so no colour stands for two outlets.
     """
     outlets = sorted(tone["outlet"].unique())
-    fig, ax = plt.subplots(figsize=(10, 1.0 + 0.75 * len(actors)))
+    if len(outlets) > len(PALETTE):
+        return _tone_dot_panels(tone, actors)
+    fig, ax = plt.subplots(figsize=fit(10, 1.0 + 0.75 * len(actors)))
     step = 0.8 / max(len(outlets), 1)
     for j, outlet in enumerate(outlets):
         part = tone[tone["outlet"] == outlet].set_index("name").reindex(actors).dropna(subset=["mean"])
         y = [actors.index(name) - 0.4 + step * (j + 0.5) for name in part.index]
-        color = colors.get(outlet)
-        ax.errorbar(part["mean"], y, xerr=[part["mean"] - part["ci_low"], part["ci_high"] - part["mean"]],
-                    fmt="none", ecolor=color, elinewidth=1.5, capsize=2)
-        filled = ~part["small_n"].astype(bool)
-        ax.scatter(part["mean"][filled], [v for v, f in zip(y, filled) if f], color=color, s=40, zorder=3, label=outlet)
-        ax.scatter(part["mean"][~filled], [v for v, f in zip(y, filled) if not f], facecolor="white",
-                   edgecolor=color, s=40, zorder=3)
-        for x, yy, n in zip(part["ci_high"], y, part["n"]):
-            ax.annotate(f"n={int(n)}", (x, yy), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8,
-                        color="#555555")
+        _dots(ax, part, y, colors.get(outlet), label=outlet)
     ax.axvline(0, color="#888888", linewidth=1)
     ax.set_yticks(range(len(actors)), actors)
     ax.set_ylim(len(actors) - 0.5, -0.5)
@@ -284,3 +346,40 @@ def tone_dots(tone: pd.DataFrame, actors: list[str], colors: dict[str, str]):
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), title="outlet")
     return fig
+
+
+def _dots(ax, part: pd.DataFrame, y, color, label=None) -> None:
+    """Dots at ``part["mean"]`` with their intervals and n; hollow where ``small_n``."""
+    ax.errorbar(part["mean"], y, xerr=[part["mean"] - part["ci_low"], part["ci_high"] - part["mean"]],
+                fmt="none", ecolor=color, elinewidth=1.5, capsize=2)
+    filled = ~part["small_n"].astype(bool).to_numpy()
+    y = list(y)
+    ax.scatter(part["mean"][filled], [v for v, f in zip(y, filled) if f], color=color, s=40, zorder=3, label=label)
+    ax.scatter(part["mean"][~filled], [v for v, f in zip(y, filled) if not f], facecolor="white",
+               edgecolor=color, s=40, zorder=3)
+    for x, yy, n in zip(part["ci_high"], y, part["n"]):
+        ax.annotate(f"n={int(n)}", (x, yy), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8,
+                    color="#555555")
+
+
+def _tone_dot_panels(tone: pd.DataFrame, actors: list[str]):
+    actors, actor_note = keep_top(pd.Series(range(len(actors), 0, -1), index=actors), MAX_PANELS, "actors")
+    shown = tone[tone["name"].isin(actors)]
+    outlets, outlet_note = keep_top(shown.groupby("outlet")["n"].sum(), MAX_ROWS, "outlets with fewer observations")
+    ncols = min(4, len(actors))
+    nrows = -(-len(actors) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=fit(4.0 * ncols, 1.0 + nrows * (0.8 + 0.28 * len(outlets))),
+                             squeeze=False, sharex=True, sharey=True)
+    for ax, actor in zip(axes.flat, actors):
+        part = shown[shown["name"] == actor].set_index("outlet").reindex(outlets).dropna(subset=["mean"])
+        _dots(ax, part, [outlets.index(o) for o in part.index], PALETTE[0])
+        ax.axvline(0, color="#888888", linewidth=1)
+        ax.set_title(str(actor), fontsize=11)
+        ax.grid(axis="y", visible=False)
+    for ax in list(axes.flat)[len(actors):]:
+        ax.set_visible(False)
+    axes[0][0].set_yticks(range(len(outlets)), outlets, fontsize=9)
+    axes[0][0].set_ylim(len(outlets) - 0.5, -0.5)
+    fig.supxlabel("tone toward the actor (−1 negative … +1 positive)", fontsize=10)
+    note_left_out(fig, actor_note)
+    return note_left_out(fig, outlet_note)

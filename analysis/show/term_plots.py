@@ -24,16 +24,24 @@ import pandas as pd
 from wordcloud import WordCloud
 
 from analysis.count.terms import load_stopwords
-from analysis.show.plots import PALETTE, outlet_colors
+from analysis.show.plots import (
+    MAX_PANELS,
+    MAX_ROWS,
+    PALETTE,
+    fit,
+    keep_top,
+    note_left_out,
+    outlet_colors,
+)
 
 __all__ = [
-    "term_bars",
+    "article_frames_figure",
+    "frame_shares_figure",
     "keyness_bars",
+    "naming_figure",
+    "term_bars",
     "word_clouds",
     "wordcloud_figure",
-    "frame_shares_figure",
-    "article_frames_figure",
-    "naming_figure",
 ]
 
 
@@ -45,7 +53,7 @@ def _grid(n: int, ncols: int, width: float, height: float):
     """
     ncols = max(1, min(ncols, n))
     nrows = max(1, math.ceil(n / ncols))
-    fig = plt.figure(figsize=(width * ncols, height * nrows + 0.4))
+    fig = plt.figure(figsize=fit(width * ncols, height * nrows + 0.4))
     grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[0.001] + [1.0] * nrows)
     header = fig.add_subplot(grid[0, :])
     header.axis("off")
@@ -55,16 +63,25 @@ def _grid(n: int, ncols: int, width: float, height: float):
     return fig, axes
 
 
+def _top_groups(table: pd.DataFrame, group: str, value: str) -> tuple[list, str]:
+    """At most ``MAX_PANELS`` groups: those with the most words counted (``count``, else ``value``)."""
+    weight = "count" if "count" in table else value
+    kept, note = keep_top(table.groupby(group)[weight].sum(), MAX_PANELS, "groups with fewer words")
+    return sorted(kept, key=str), note
+
+
 def term_bars(table: pd.DataFrame, value: str = "rate", n: int = 10, ncols: int = 3, group: str = "group"):
     """Small multiples: the top ``n`` terms of each group by ``value``, as horizontal bars.
 
     ``table`` is ``term_table`` output (or any table with ``group``, ``term``
     and ``value``). Bars take the group's outlet colour; each is labelled with
-    its value (rates to one decimal).
+    its value (rates to one decimal). At most ``MAX_PANELS`` groups, those
+    with the most words; the others are named under the figure.
     """
-    groups = sorted(table[group].dropna().unique(), key=str)
-    colors = outlet_colors(groups)
+    groups, note = _top_groups(table, group, value)
+    colors = outlet_colors(table[group].dropna().unique())
     fig, axes = _grid(len(groups), ncols, 4.2, 0.32 * n + 1.2)
+    note_left_out(fig, note)
     for ax, name in zip(axes, groups):
         part = table[table[group] == name].sort_values([value, "term"], ascending=[False, True]).head(n).iloc[::-1]
         bars = ax.barh(part["term"].astype(str), part[value], color=colors[str(name)])
@@ -105,11 +122,13 @@ def word_clouds(
     ("north_korea" is drawn "north korea"). ``stopwords`` (default: the
     project list, as in the term tables) are dropped from the frequencies and
     given to ``WordCloud``. Each cloud is drawn in its outlet's colour.
-    Returns ``{group: WordCloud}``; groups without terms are left out.
+    Returns ``{group: WordCloud}``; groups without terms are left out, and at
+    most ``MAX_PANELS`` groups are drawn, those with the most words
+    (``wordcloud_figure(clouds, all_groups=...)`` names the others).
     """
     stop = load_stopwords() if stopwords is None else frozenset(stopwords)
-    groups = sorted(table[group].dropna().unique(), key=str)
-    colors = outlet_colors(groups)
+    groups, _note = _top_groups(table, group, value)
+    colors = outlet_colors(table[group].dropna().unique())
     clouds = {}
     for name in groups:
         part = table[(table[group] == name) & ~table["term"].isin(stop) & (table[value] > 0)]
@@ -126,9 +145,14 @@ def word_clouds(
     return clouds
 
 
-def wordcloud_figure(clouds: dict[str, WordCloud], ncols: int = 2):
-    """A Figure with one panel per word cloud (from ``word_clouds``), titled with the group."""
-    fig, axes = _grid(len(clouds), ncols, 6.0, 3.8)
+def wordcloud_figure(clouds: dict[str, WordCloud], ncols: int = 2, all_groups=None):
+    """A Figure with one panel per word cloud (from ``word_clouds``), titled with the group.
+
+    ``all_groups`` (every group of the term table) lets the figure name those without a cloud."""
+    fig, axes = _grid(len(clouds), max(ncols, 3 if len(clouds) > 6 else ncols), 6.0, 3.8)
+    if all_groups is not None:
+        missing = sorted(set(map(str, all_groups)) - set(clouds))
+        note_left_out(fig, keep_top(pd.Series(0, index=[*clouds, *missing]), len(clouds), "groups")[1])
     for ax, (name, cloud) in zip(axes, clouds.items()):
         ax.imshow(cloud.to_array(), interpolation="bilinear")
         ax.set_title(name, fontsize=12)
@@ -141,12 +165,16 @@ def frame_shares_figure(shares: pd.DataFrame, by: str = "outlet", frames=None):
 
     ``shares`` is ``frame_shares`` output. Frames run down the y axis (in
     ``frames`` order if given); each group is a dot at its share with its 95%
-    interval as a line; hollow dots mark ``small_n`` cells.
+    interval as a line; hollow dots mark ``small_n`` cells. With more groups
+    than the palette has colours: one panel per frame (at most
+    ``MAX_PANELS``), the groups named down the side (at most ``MAX_ROWS``).
     """
     frames = list(frames) if frames is not None else sorted(shares["frame"].unique())
     groups = sorted(shares[by].unique(), key=str)
+    if len(groups) > len(PALETTE):
+        return _frame_share_panels(shares, by, frames)
     colors = outlet_colors(groups)
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(frames) * max(1, len(groups) / 3) + 1.5))
+    fig, ax = plt.subplots(figsize=fit(9, 0.45 * len(frames) * max(1, len(groups) / 3) + 1.5))
     step = 0.8 / max(1, len(groups))
     position = {f: i for i, f in enumerate(frames[::-1])}
     for j, name in enumerate(groups):
@@ -165,25 +193,53 @@ def frame_shares_figure(shares: pd.DataFrame, by: str = "outlet", frames=None):
     return fig
 
 
+def _frame_share_panels(shares: pd.DataFrame, by: str, frames: list):
+    frames, frame_note = keep_top(pd.Series(range(len(frames), 0, -1), index=frames), MAX_PANELS, "frames")
+    shown = shares[shares["frame"].isin(frames)]
+    groups, group_note = keep_top(shown.groupby(by)["n"].max(), MAX_ROWS, f"{by}s with fewer paragraphs")
+    fig, axes = _grid(len(frames), 4, 3.6, 0.8 + 0.26 * len(groups))
+    note_left_out(fig, frame_note)
+    note_left_out(fig, group_note)
+    panels = [ax for ax in axes if ax.get_visible()]
+    for i, (ax, frame) in enumerate(zip(panels, frames)):
+        part = shown[shown["frame"] == frame].set_index(by).reindex(groups).dropna(subset=["share"])
+        y = np.array([groups.index(g) for g in part.index], dtype=float)
+        ax.hlines(y, part["ci_low"], part["ci_high"], color=PALETTE[0], linewidth=2, alpha=0.7)
+        small = part["small_n"].to_numpy(dtype=bool)
+        ax.scatter(part["share"][~small], y[~small], color=PALETTE[0], zorder=3, s=22)
+        ax.scatter(part["share"][small], y[small], facecolors="white", edgecolors=PALETTE[0], zorder=3, s=22)
+        ax.set_title(str(frame).replace("_", " "), fontsize=11)
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(len(groups) - 0.5, -0.5)
+        ax.set_yticks(range(len(groups)), groups if i % 4 == 0 else [""] * len(groups), fontsize=8)
+        ax.grid(axis="y", visible=False)
+    fig.supxlabel("share of body paragraphs with at least one cue (95% bootstrap interval)", fontsize=10)
+    return fig
+
+
 def article_frames_figure(shares: pd.DataFrame, by: str = "outlet", method: str | None = None, frames=None):
     """Small multiples, one panel per frame: each group's share of articles carrying it, with its interval.
 
     ``shares`` is ``article_frame_shares`` output (``method`` picks one method's rows when it holds both).
-    Groups run down every panel, one row each, sorted A-Z and labelled with their article counts, so 50
-    outlets stay readable (the figure grows 0.24 inch per group); a dot marks the share, a line its 95% Wilson interval over articles, a hollow
-    dot a ``small_n`` group.
+    Groups run down every panel, one row each, sorted A-Z and labelled with their article counts; past
+    ``MAX_ROWS`` groups the ones with most articles are drawn and the others named under the figure
+    (``note_left_out``), so 50 or 100 outlets stay readable. A dot marks the share, a line its 95% Wilson
+    interval over articles, a hollow dot a ``small_n`` group.
     """
     if method is not None:
         shares = shares[shares["method"] == method]
     elif shares["method"].nunique() > 1:
         raise ValueError("shares holds several methods: pass method=")
     frames = list(frames) if frames is not None else list(dict.fromkeys(shares["frame"]))
-    groups = sorted(shares[by].unique(), key=lambda g: (str(g).casefold(), str(g)))
     counts = shares.groupby(by)["n_articles"].max()
+    kept, note = keep_top(counts, MAX_ROWS, f"{by}s with fewer articles")
+    groups = sorted(kept, key=lambda g: (str(g).casefold(), str(g)))
     fig, axes = _grid(len(frames), len(frames), 2.3, 0.24 * len(groups) + 1.0)
+    fig.set_size_inches(*fit(*fig.get_size_inches()))
+    note_left_out(fig, note)
     y = {g: i for i, g in enumerate(groups)}
     for k, (ax, frame) in enumerate(zip(axes, frames)):
-        part = shares[shares["frame"] == frame]
+        part = shares[(shares["frame"] == frame) & shares[by].isin(groups)]
         rows = part[by].map(y).to_numpy(dtype=float)
         ax.hlines(rows, part["ci_low"], part["ci_high"], color=PALETTE[0], linewidth=1.5, alpha=0.6)
         small = part["small_n"].to_numpy(dtype=bool)
@@ -207,8 +263,10 @@ def naming_figure(table: pd.DataFrame, concepts, by: str = "outlet", ncols: int 
     groups that never name the concept show an empty bar.
     """
     concepts = list(concepts)
-    fig, axes = _grid(len(concepts), ncols, 6.4, 2.8)
-    groups = sorted(table[by].unique(), key=str)
+    kept, note = keep_top(table.groupby(by)["count"].sum(), MAX_ROWS, f"{by}s that name these less")
+    groups = sorted(kept, key=str)
+    fig, axes = _grid(len(concepts), ncols, 6.4, max(2.8, 0.8 + 0.22 * len(groups)))
+    note_left_out(fig, note)
     for ax, concept in zip(axes, concepts):
         part = table[table["concept"] == concept]
         wide = part.pivot_table(index=by, columns="variant", values="count", aggfunc="sum", fill_value=0)
