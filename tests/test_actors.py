@@ -177,3 +177,16 @@ def test_an_undated_article_resolves_no_role_and_says_so(tmp_path):
     assert report[["n_roles", "example"]].values.tolist() == [[1, "US president"]]
     dated = corpus_of(tmp_path / "b", text, date="2023-05-01")
     assert undated_roles(dated).empty
+
+
+def test_pick_actor_keeps_a_mentioned_actor_and_else_takes_the_most_mentioned():
+    import pandas as pd
+
+    from analysis.measure.actors import pick_actor
+
+    mentions = pd.DataFrame({"actor": ["putin", "trump", "trump", "biden", "biden"]})
+    assert pick_actor("putin", mentions) == "putin"
+    assert pick_actor("russia", mentions) == "biden"  # not mentioned: the most mentioned, ties by id
+    assert pick_actor(None, mentions) == "biden"
+    with pytest.raises(ValueError, match="no actor"):
+        pick_actor("russia", mentions.iloc[0:0])

@@ -171,3 +171,13 @@ def test_evaluate_roles_rejects_a_malformed_line(tmp_path, capsys):
     assert main(["evaluate-roles", path]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "line 2" in err and "Traceback" not in err
+
+
+def test_the_model_casts_no_role_without_a_cue(tmp_path):
+    # Ukraine is named in passing: the model leans one way (p_*), but no cue reaches it, so the table says none.
+    roles, table = roles_of(tmp_path, "Russian forces shelled Kharkiv. Officials in Ukraine met on Monday.",
+                            method="model")
+    row = table.set_index("actor").loc["ukraine"]
+    assert roles["ukraine"] == "none" and row["n_cues"] == 0
+    assert row[["p_hero", "p_villain", "p_victim"]].sum() == pytest.approx(1, abs=1e-3)
+    assert roles["russia"] in ROLES and roles["kharkiv"] in ROLES

@@ -84,6 +84,7 @@ __all__ = [
     "headlines",
     "kwic",
     "load_actors",
+    "pick_actor",
     "roll_up",
     "undated_roles",
 ]
@@ -517,6 +518,24 @@ class _Matcher:
             found.append({"actor": hit[0], "alias": alias, "alias_kind": hit[1],
                           "start": m.start(), "end": m.end(), "shared": self.shared.get(key)})
         return found
+
+
+def pick_actor(actor: str | None, mentions: pd.DataFrame) -> str:
+    """``actor`` (an id) when ``mentions`` holds it, else the most mentioned actor (ties by id).
+
+    A notebook's parameter names a seed actor ("russia"); on a corpus with its
+    own actors table that id may not exist, and the most mentioned actor is
+    the sensible stand-in. ``ValueError`` when no actor is mentioned at all.
+
+    >>> pick_actor("atlantis", pd.DataFrame({"actor": ["b", "a", "a"]}))
+    'a'
+    """
+    counts = mentions["actor"].value_counts()
+    if actor in counts.index:
+        return actor
+    if counts.empty:
+        raise ValueError("no actor of the actors table is mentioned in this corpus")
+    return sorted(counts.index[counts == counts.max()])[0]
 
 
 def undated_roles(corpus, actors=None) -> pd.DataFrame:

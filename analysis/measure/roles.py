@@ -21,7 +21,9 @@ Two methods, one table (``find_roles``):
     analysis train-roles``; see its MODEL_CARD.md) over the same cue counts plus
     the words of the actor's name and of its mentions' contexts, and the tone
     of the sentences it is mentioned in. It always picks one of the three
-    roles; ``confidence`` below ``MIN_CONFIDENCE`` is reported as ``none``.
+    roles, so the table reports its role only for actors a cue reaches (and
+    ``confidence`` at least ``MIN_CONFIDENCE``); the others are ``none``, with
+    the model's leaning kept in ``p_*``.
 
 Blind spots, to state wherever roles are shown: pronouns ("they", "he") are
 not actors, so what is said of an actor through them is missed; the cue
@@ -371,8 +373,9 @@ def find_roles(sentences: pd.DataFrame, mentions: pd.DataFrame, method: str | No
     the light model (the tone the model was trained on), else scored again.
 
     ``role``: hero | villain | victim | none; ``p_hero`` … ``p_none`` in [0, 1]
-    (summing to 1; ``p_none`` is 0 under the model, which always picks a role);
-    ``confidence``: the probability of ``role``; ``n_cues``: rule cues that
+    (summing to 1; ``p_none`` is 0 under the model, which always picks a role:
+    ``role`` is ``none`` there when no cue reaches the actor);
+    ``confidence``: the largest role probability; ``n_cues``: rule cues that
     reached the actor; ``evidence``: the cue and sentence that decided (the
     first cue of the chosen role), or the actor's first sentence when no cue did.
     """
@@ -398,6 +401,10 @@ def find_roles(sentences: pd.DataFrame, mentions: pd.DataFrame, method: str | No
     confidence = probs[np.arange(len(probs)), best]
     if method == "model" and MIN_CONFIDENCE > 0:
         labels = np.where(confidence < MIN_CONFIDENCE, "none", labels)
+    if method == "model":
+        # The model always picks a role (its training data annotated only actors that had one), so an actor
+        # no cue reaches, named in passing, is "none"; its p_* still say which way the model leaned.
+        labels = np.where(n_cues.sum(axis=1) == 0, "none", labels)
     evidence = _evidence(keys, labels, hits, mentions, sentences)
     meta = mentions.drop_duplicates(["article_id", "actor"]).set_index(["article_id", "actor"])
     idx = pd.MultiIndex.from_frame(keys[["article_id", "actor"]])

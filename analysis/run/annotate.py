@@ -35,7 +35,7 @@ __all__ = ["ANNOTATE_VERSION", "CACHED", "PER_ARTICLE", "TONE_BY_ARTICLE", "Inpu
            "cached_load", "load_keys", "per_article", "release_memory", "table_hash"]
 
 # Part of every per-article cache key: bump it when annotation changes its output.
-ANNOTATE_VERSION = "annotate-8"  # 8: article_frames, the dictionary's generic frames rewritten; 7: roles; 6: quotes kind/speaker_type/speaker_name and indirect speech; 5: article_tone
+ANNOTATE_VERSION = "annotate-9"  # 9: article_frames, the dictionary's generic frames rewritten; 8: a role only where a cue reaches the actor; 7: roles; 6: quotes kind/speaker_type/speaker_name and indirect speech; 5: article_tone
 
 
 PER_ARTICLE = ("mentions", "tone", "article_tone", "quotes", "stance", "roles", "frame_hits", "article_frames")

@@ -212,7 +212,10 @@ def predict(data: dict, method: str, model: dict | None = None, majority: str = 
     labels = np.array(rl.LABELS)[probs.argmax(axis=1)]
     pred = np.where(rows >= 0, labels[np.clip(rows, 0, None)] if len(labels) else "none", "none")
     conf = np.where(rows >= 0, probs.max(axis=1)[np.clip(rows, 0, None)] if len(labels) else np.nan, np.nan)
-    return gold.assign(pred=pred, confidence=conf)
+    counts = data["numeric"][:, 3 * len(rl.KINDS):3 * len(rl.KINDS) + len(rl.ROLES)]
+    cued = np.expm1(counts).round().sum(axis=1) > 0 if len(counts) else np.zeros(0, dtype=bool)
+    has_cue = np.where(rows >= 0, cued[np.clip(rows, 0, None)] if len(cued) else False, False)
+    return gold.assign(pred=pred, confidence=conf, cued=has_cue)
 
 
 def _design(data: dict, rows: np.ndarray, vocab: list[str]):
@@ -330,6 +333,11 @@ def report(pred: pd.DataFrame, method: str, split: str, n_pronouns: int) -> str:
         row = pred[pred["gold"] == role]["pred"].value_counts()
         lines.append(f"{role:<8} {int((pred['gold'] == role).sum()):>4} "
                      + " ".join(f"{int(row.get(lab, 0)):>8}" for lab in rl.LABELS))
+    cued = pred[pred["cued"]] if "cued" in pred else pred.iloc[0:0]
+    if len(cued) and method == "model":
+        # What the roles table reports: find_roles gives the model's role only where a cue reaches the actor.
+        lines.append(f"reached by a cue (the roles table's rows with a role): {len(cued)} of {m['n']} entities, "
+                     f"accuracy {(cued['gold'] == cued['pred']).mean():.3f}")
     sure = pred[pred["confidence"] >= CONFIDENT] if "confidence" in pred else pred.iloc[0:0]
     if len(sure):
         lines.append(f"confidence >= {CONFIDENT}: {len(sure)} of {m['n']} entities, accuracy "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["largest_share", "length_range", "furniture_share", "tone_extremes", "widest_gap", "leading_term",
+__all__ = ["largest_share", "length_range", "furniture_share", "tone_extremes", "widest_gap", "leading_term", "most_cast",
            "leading_frame", "most_distinctive", "stance_summary", "naming_split"]
 
 
@@ -173,3 +173,18 @@ def article_tone_contrast(summary: pd.DataFrame, actor_col: str = "name", group_
     low_n, high_n = getattr(low, "n_articles", None), getattr(high, "n_articles", None)
     return (f"{getattr(low, group_col)} is harsher on {actor} than {getattr(high, group_col)}: "
             f"{low.mean:+.2f} ({low_n} articles) against {high.mean:+.2f} ({high_n} articles)")
+
+
+def most_cast(summary: pd.DataFrame) -> str:
+    """A title for the roles figure: the actor most often cast in one role by one outlet (``roles_by_outlet``).
+
+    Among cells with enough articles (not ``small_n``) when there are any: the
+    largest number of articles ``k``, then the larger share.
+    """
+    cast = summary[summary["k"] > 0]
+    solid = cast[~cast["small_n"].astype(bool)] if (~cast["small_n"].astype(bool)).any() else cast
+    if solid.empty:
+        return "No actor is cast as hero, villain or victim by a cue in these articles"
+    top = solid.sort_values(["k", "share", "name"], ascending=[False, False, True], kind="stable").iloc[0]
+    return (f"{top['outlet']} casts {top['name']} as {top['role']} in {int(top['k'])} of its "
+            f"{int(top['n_articles'])} articles naming it")
