@@ -137,6 +137,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="calibration file to update (default: the shipped one)")
     p.set_defaults(func=cmd_calibrate_article_tone)
 
+    p = sub.add_parser("evaluate-frames", help="score the five generic frames per article against human labels",
+                       description="Score the five generic frames (resolution, human_interest, conflict, morality, "
+                                   "economic) of each article of a frames task file (JSON lines, see the README, "
+                                   "Validating frames) against its human labels. The classifier's tune-split "
+                                   "articles are scored out of fold. The last line is F1m=… resolution=… "
+                                   "human_interest=… conflict=… morality=… economic=… n=N.",
+                       epilog="example: python -m analysis evaluate-frames narrative_dev.jsonl --method dictionary "
+                              "--split holdout")
+    p.add_argument("file")
+    p.add_argument("--method", default="classifier", choices=("classifier", "dictionary", "keywords"),
+                   help="classifier: the shipped model (default); dictionary: cue rates against the dictionary's "
+                        "thresholds; keywords: the baseline of a few keywords")
+    p.add_argument("--split", default="all", choices=("all", "tune", "holdout"),
+                   help="score only this split of the file's articles (see README, Validating frames)")
+    p.add_argument("--frames", default=None, help="your own frame dictionary CSV (default: the shipped one)")
+    p.add_argument("--model", default=None, help="frames classifier JSON (default: the shipped one)")
+    p.set_defaults(func=cmd_evaluate_frames)
+
+    p = sub.add_parser("calibrate-frames",
+                       help="choose the frame dictionary's per-1,000-words thresholds on a task file's tune split",
+                       epilog="example: python -m analysis calibrate-frames narrative_dev.jsonl")
+    p.add_argument("file", help="frames task file (only its tune split is read)")
+    p.add_argument("--frames", default=None, help="dictionary to read (default: the shipped one)")
+    p.add_argument("--out", default=None, help="dictionary to write (default: the one read)")
+    p.set_defaults(func=cmd_calibrate_frames)
+
+    p = sub.add_parser("train-frames", help="refit the shipped frames classifier on a task file's tune split",
+                       epilog="example: python -m analysis train-frames narrative_dev.jsonl")
+    p.add_argument("file", help="frames task file (only its tune split is read)")
+    p.add_argument("--frames", default=None, help="dictionary whose cues feed the model (default: the shipped one)")
+    p.add_argument("--out", default=None,
+                   help="model file to write (default: the shipped one; the same inputs rewrite it byte for byte)")
+    p.set_defaults(func=cmd_train_frames)
+
     p = sub.add_parser("evaluate-quotes",
                        help="score quotations and their speakers against human attributions",
                        description="Score the package's quotations and speakers against the gold attributions of "
@@ -520,6 +554,24 @@ def cmd_calibrate_article_tone(args) -> int:
     from analysis.run.commands import calibrate_article_tone_cli
 
     return calibrate_article_tone_cli(args.file, args.method, args.out)
+
+
+def cmd_evaluate_frames(args) -> int:
+    from analysis.run.commands import evaluate_frames_cli
+
+    return evaluate_frames_cli(args.file, args.method, args.split, args.frames, args.model)
+
+
+def cmd_calibrate_frames(args) -> int:
+    from analysis.run.commands import calibrate_frames_cli
+
+    return calibrate_frames_cli(args.file, args.frames, args.out)
+
+
+def cmd_train_frames(args) -> int:
+    from analysis.run.commands import train_frames_cli
+
+    return train_frames_cli(args.file, args.frames, args.out)
 
 
 def cmd_evaluate_quotes(args) -> int:
