@@ -56,6 +56,13 @@ def test_roles_by_group_have_the_outlet_tables_shape(tables):
     assert {"name", "leaning", "role", "n_articles", "k", "share", "ci_low", "ci_high", "small_n"} <= set(roles.columns)
 
 
+def test_frame_shares_by_group_count_articles(tables):
+    shares = grouped_tables(tables, "leaning")["article_frames_by_leaning"]
+    left = shares[(shares["leaning"] == "left")]
+    assert len(left) and (left["n_articles"] == 2).all()
+    assert ((left["ci_low"] <= left["share"]) & (left["share"] <= left["ci_high"])).all()
+
+
 def test_an_unknown_column_names_the_usable_ones(tables):
     with pytest.raises(ValueError, match="usable: country, genre, leaning"):
         grouped_tables(tables, "owner")

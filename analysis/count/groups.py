@@ -8,7 +8,8 @@ interval is still a bootstrap over **articles** (an article counts once per
 actor, whichever group it falls in) and every minimum counts articles.
 
 Tables made (``NAME_by_COLUMN``): ``article_tone_by_COLUMN`` (as
-``article_tone_by_outlet``), ``roles_by_COLUMN`` (as ``roles_by_outlet``), and
+``article_tone_by_outlet``), ``article_frames_by_COLUMN`` (as
+``article_frames_by_outlet``), ``roles_by_COLUMN`` (as ``roles_by_outlet``), and
 ``articles_by_COLUMN``: each group's articles, outlets and the outlets in it,
 with ``small_n`` for groups of fewer than ``min_n`` articles, so that what is
 too small to compare is named, never silently pooled. Articles without a
@@ -21,6 +22,7 @@ import re
 
 import pandas as pd
 
+from analysis.count.frames import article_frame_shares
 from analysis.count.roles import roles_by_outlet
 from analysis.load.schema import ARTICLE_COLUMNS
 from analysis.measure.article_tone import summarize_article_tone
@@ -68,6 +70,9 @@ def grouped_tables(tables: dict, column: str, min_n: int = DEFAULT_MIN_N) -> dic
     if "article_tone" in tables:
         tone = tables["article_tone"].assign(**{column: lambda t: t["article_id"].map(group)})
         out[table_name("article_tone", column)] = summarize_article_tone(tone, by=("name", column), min_n=min_n)
+    if "article_frames" in tables:
+        frames = tables["article_frames"].assign(**{column: lambda t: t["article_id"].map(group)})
+        out[table_name("article_frames", column)] = article_frame_shares(frames, by=column, min_n=min_n)
     if "roles" in tables:
         roles = tables["roles"].assign(**{column: lambda t: t["article_id"].map(group)})
         out[table_name("roles", column)] = roles_by_outlet(roles, by=("name", column), min_n=min_n)
