@@ -96,6 +96,8 @@ def _figures(n: int):
     yield "word_clouds", term_plots.wordcloud_figure(clouds, all_groups=words["group"].unique())
     yield "frame_shares", term_plots.frame_shares_figure(shares, by="outlet", frames=frames)
     yield "naming", term_plots.naming_figure(naming, ["c1", "c2"], by="outlet")
+    over_time = pd.concat([article_tone.assign(period=p) for p in ("2024-01-01", "2024-02-01", "2024-03-01")])
+    yield "tone_over_time", actor_plots.tone_over_time(over_time, _actors(20), group_col="outlet")
 
 
 def _colour(handle) -> tuple:

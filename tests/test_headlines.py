@@ -72,3 +72,19 @@ def test_naming_split_finds_the_concept_outlets_name_differently():
     assert headlines.naming_split(names) == "Outlets differ on what to call us: “U.S.” in 2 outlets, “US” in 1 outlet"
     same = names[names["concept"] == "kyiv"]
     assert headlines.naming_split(same) == "Every outlet uses the same main name for each concept"
+
+
+def test_most_cast_names_the_outlet_actor_and_role_with_most_articles():
+    import pandas as pd
+
+    from analysis.show.headlines import most_cast
+
+    summary = pd.DataFrame([
+        {"name": "Russia", "outlet": "A", "role": "villain", "n_articles": 5, "k": 4, "share": 0.8, "small_n": False},
+        {"name": "Kyiv", "outlet": "B", "role": "victim", "n_articles": 9, "k": 3, "share": 0.33, "small_n": False},
+        {"name": "NATO", "outlet": "B", "role": "hero", "n_articles": 2, "k": 2, "share": 1.0, "small_n": True},
+    ])
+    assert most_cast(summary) == "Russia is cast as villain most often: in 4 articles from 1 outlet"
+    two = pd.concat([summary, summary.assign(outlet="C", name="Kyiv", role="victim", k=2)], ignore_index=True)
+    assert most_cast(two) == "Kyiv is cast as victim most often: in 9 articles from 2 outlets"
+    assert most_cast(summary.assign(k=0)).startswith("No actor is cast")

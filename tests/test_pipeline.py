@@ -28,7 +28,7 @@ def test_analyze_returns_every_table(folder, tmp_path):
     tables = analyze(folder, cache=False, method=METHOD)
     for name in ("articles", "paragraphs", "sentences", "problems", *PER_ARTICLE, "tone_by_outlet",
                  "tone_by_article", "stance_summary", "terms_by_outlet", "keyness_by_outlet",
-                 "terms_by_article", "frame_shares", "naming"):
+                 "terms_by_article", "frame_shares", "article_frames_by_outlet", "naming"):
         assert name in tables
     assert len(tables["articles"]) == 5 and len(tables["mentions"]) > 100
     written = write_tables(tables, tmp_path / "out")
@@ -166,6 +166,19 @@ def test_aggregates_are_cached_per_corpus_state_whatever_min_n(folder, tmp_path)
     for name in ("tone_by_outlet", "frame_shares"):  # cells on both sides of 10 on the seeds
         assert flagged[name]["small_n"].any() and not flagged[name]["small_n"].all()
     assert flagged["tone_by_outlet"]["small_n"].sum() > first["tone_by_outlet"]["small_n"].sum()
+
+
+def test_article_frames_per_article_and_method_and_their_shares_by_outlet(folder):
+    tables = analyze(folder, cache=False, method=METHOD, min_n=2)
+    found, shares = tables["article_frames"], tables["article_frames_by_outlet"]
+    english = set(tables["articles"].loc[tables["articles"]["language"] == "en", "article_id"])
+    assert set(found["article_id"]) == english
+    assert found.groupby(["article_id", "method"]).size().eq(5).all()  # the five generic frames, each method
+    assert set(found["frame"]) == {"resolution", "human_interest", "conflict", "morality", "economic"}
+    per_outlet = found.drop_duplicates("article_id").groupby("outlet").size()
+    assert (shares.set_index("outlet")["n_articles"] == per_outlet.reindex(shares["outlet"]).to_numpy()).all()
+    assert (shares["small_n"] == (shares["n_articles"] < 2)).all()
+    assert ((shares["ci_low"] <= shares["share"]) & (shares["share"] <= shares["ci_high"])).all()
 
 
 def test_without_aggregates_tone_by_article_is_still_returned(folder):

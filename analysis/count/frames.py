@@ -20,6 +20,22 @@ per frame, editable by analysts:
   (``war`` does not match "software", but does match the "war" of "post-war"),
   ignoring case; curly apostrophes count as straight ones.
 
+Per article (``article_frames``), the five generic frames of the
+narrative-framing annotation (``GENERIC_FRAMES``: resolution, human_interest,
+conflict, morality, economic) are decided two ways, both reported by
+``python -m analysis evaluate-frames``:
+
+- ``dictionary``: the article carries a frame when its cue hits per 1,000
+  body words reach the frame's ``per_1000_words`` column of the dictionary
+  (chosen on the tune split by ``python -m analysis calibrate-frames``;
+  only rows with a number are decided per article);
+- ``classifier``: the shipped logistic regressions of
+  ``analysis.models.frames_model`` (TF-IDF n-grams plus these cue rates).
+
+``article_frame_shares`` gives the share of articles carrying each frame
+per outlet (or any group), each article one observation, with Wilson 95%
+intervals.
+
 Known limits, to state wherever shares are shown: a dictionary only finds the
 cues it lists (a paragraph can be framed as a conflict without any of them)
 and cannot tell negation or irony ("this is not about money" counts as
@@ -40,19 +56,30 @@ import pandas as pd
 from analysis.config import DATA_DIR
 from analysis.count.terms import DEFAULT_KINDS, select_text
 from analysis.measure.stats import DEFAULT_BOOTSTRAP, DEFAULT_MIN_N, summarize
+from analysis.models import frames_model
 
 __all__ = [
+    "ARTICLE_METHODS",
     "FRAMES_PATH",
     "FRAME_COLUMNS",
-    "load_frames",
+    "GENERIC_FRAMES",
+    "article_frame_shares",
+    "article_frames",
+    "article_texts",
+    "cue_counts",
+    "cue_rates",
     "cue_regex",
     "frame_hits",
     "frame_shares",
-    "cue_counts",
+    "load_frames",
 ]
 
 FRAMES_PATH = DATA_DIR / "frames.csv"
 FRAME_COLUMNS = ["frame", "family", "definition", "cues"]
+RULE_COLUMN = "per_1000_words"  # optional: the article-level threshold of a frame (hits per 1,000 body words)
+GENERIC_FRAMES = frames_model.FRAMES
+ARTICLE_METHODS = ("dictionary", "classifier")
+ARTICLE_CARRIED = ["article_id", "file", "outlet", "country", "genre", "date", "language"]
 # Columns carried from the input rows to the hits table, when present, so shares can be grouped by them.
 CARRIED = ["article_id", "paragraph", "sentence", "file", "outlet", "country", "genre", "date", "language"]
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
@@ -77,7 +104,14 @@ def _checked(frames: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in FRAME_COLUMNS if c not in frames.columns]
     if missing:
         raise ValueError(f"frames table lacks column(s) {missing}; expected {FRAME_COLUMNS}")
-    frames = frames[FRAME_COLUMNS].copy()
+    frames = frames[FRAME_COLUMNS + [c for c in (RULE_COLUMN,) if c in frames.columns]].copy()
+    if RULE_COLUMN in frames.columns:
+        rule = pd.to_numeric(frames[RULE_COLUMN].replace("", np.nan), errors="coerce")
+        bad = frames.loc[rule.isna() & frames[RULE_COLUMN].notna() & (frames[RULE_COLUMN].astype(str).str.strip() != ""),
+                         "frame"].tolist()
+        if bad or (rule < 0).any():
+            raise ValueError(f"{RULE_COLUMN} must be a number >= 0 or empty: {bad or rule[rule < 0].index.tolist()}")
+        frames[RULE_COLUMN] = rule.astype(float)
     frames["cues"] = frames["cues"].map(lambda c: "|".join(x.strip().lower() for x in str(c).split("|") if x.strip()))
     if frames["frame"].duplicated().any():
         raise ValueError(f"frame names repeat: {sorted(frames.loc[frames['frame'].duplicated(), 'frame'])}")
@@ -161,11 +195,8 @@ def frame_hits(
     table = load_frames(frames) if frames is None or isinstance(frames, (str, Path)) else _checked(frames)
     rows = select_text(paragraphs, kinds)
     carried = rows[[c for c in CARRIED if c in rows.columns]].reset_index(drop=True)
-    text = rows[text_col].fillna("").astype(str).str.normalize("NFC")
-    for quote, straight in _APOSTROPHES.items():  # as str.translate, without a Python call per row
-        text = text.str.replace(chr(quote), straight, regex=False)
     n_rows, n_frames = len(rows), len(table)
-    hits, cues = _match_frames(text.str.lower().tolist(), tuple(table["cues"]))
+    hits, cues = _match_frames(_normalised(rows[text_col]), tuple(table["cues"]))
     out = carried.loc[carried.index.repeat(n_frames)].reset_index(drop=True)
     out["frame"] = np.tile(table["frame"].to_numpy(), n_rows)
     out["family"] = np.tile(table["family"].to_numpy(), n_rows)
@@ -173,6 +204,14 @@ def frame_hits(
     out["present"] = out["hits"] > 0
     out["cues"] = pd.Series(cues.ravel(), dtype="string").fillna("").astype(str)
     return out
+
+
+def _normalised(texts: pd.Series) -> list[str]:
+    """Texts as the cues are matched against them: NFC, straight apostrophes, lowercase."""
+    text = texts.fillna("").astype(str).str.normalize("NFC")
+    for quote, straight in _APOSTROPHES.items():  # as str.translate, without a Python call per row
+        text = text.str.replace(chr(quote), straight, regex=False)
+    return text.str.lower().tolist()
 
 
 def _joined(matches: list[str]) -> str:
@@ -359,3 +398,129 @@ def cue_counts(hits: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     found = hits.loc[hits["present"], keys + ["cues"]].assign(cue=lambda d: d["cues"].str.split("|")).explode("cue")
     table = found.groupby(keys + ["cue"], sort=True).size().rename("paragraphs").reset_index()
     return table.sort_values(keys + ["paragraphs", "cue"], ascending=[True] * len(keys) + [False, True], kind="mergesort").reset_index(drop=True)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def article_texts(paragraphs: pd.DataFrame, kinds=DEFAULT_KINDS, text_col: str = "text") -> pd.DataFrame:
+    """One row per article: its identifying columns that exist (``ARTICLE_CARRIED``), ``text`` (its
+    ``kinds`` paragraphs joined by blank lines, in input order) and ``n_words`` (runs of word characters)."""
+    rows = select_text(paragraphs, kinds)
+    carried = [c for c in ARTICLE_CARRIED if c in rows.columns]
+    if rows.empty:
+        return pd.DataFrame(columns=carried + ["text", "n_words"])
+    grouped = rows.groupby("article_id", sort=False)
+    out = grouped[carried].first().drop(columns="article_id", errors="ignore").reset_index()
+    out["text"] = grouped[text_col].agg(lambda t: "\n\n".join(t.fillna("").astype(str))).to_numpy()
+    out["n_words"] = [len(_WORD.findall(t)) for t in out["text"]]
+    return out
+
+
+def cue_rates(texts, cue_lists) -> np.ndarray:
+    """Cue hits per 1,000 words of each text for each ``|``-separated cue list (texts x lists, >= 0).
+
+    Words are runs of word characters; an empty text has rate 0. The same count as ``frame_hits``, over
+    the whole text."""
+    texts = pd.Series(list(texts), dtype=object)
+    hits, _ = _match_frames(_normalised(texts), tuple(cue_lists))
+    words = np.array([len(_WORD.findall(str(t))) for t in texts], dtype=float)
+    return np.divide(1000.0 * hits, words[:, None], out=np.zeros(hits.shape), where=words[:, None] > 0)
+
+
+ARTICLE_FRAME_COLUMNS = ["frame", "method", "score", "threshold", "present"]
+
+
+def article_frames(
+    paragraphs: pd.DataFrame,
+    frames: pd.DataFrame | str | Path | None = None,
+    method: str = "dictionary",
+    model=None,
+    kinds=DEFAULT_KINDS,
+) -> pd.DataFrame:
+    """Which frames each article carries: one row per article and frame.
+
+    ``paragraphs``: the paragraphs table (or any rows with ``article_id`` and ``text``), read for ``kinds``.
+    ``method``:
+
+    - ``dictionary``: ``score`` is the article's cue hits per 1,000 words for each dictionary row with a
+      ``per_1000_words`` number (every row, at threshold 0, when none has one); present when the score
+      reaches it (and is above 0);
+    - ``classifier``: ``score`` is the probability of each of ``GENERIC_FRAMES`` from the shipped
+      classifier (``model``: another ``frames_model.FramesModel``), present at or above its threshold.
+
+    Returns the articles' identifying columns that exist (``ARTICLE_CARRIED``), ``n_words``, then
+    ``frame``, ``method``, ``score`` (>= 0; a probability in [0, 1] for the classifier), ``threshold``,
+    ``present`` (bool). Articles in input order, frames in dictionary (or ``GENERIC_FRAMES``) order.
+    """
+    if method not in ARTICLE_METHODS:
+        raise ValueError(f"unknown article frame method {method!r}; choose from {list(ARTICLE_METHODS)}")
+    texts = article_texts(paragraphs, kinds)
+    if method == "dictionary":
+        table = load_frames(frames) if frames is None or isinstance(frames, (str, Path)) else _checked(frames)
+        rule = table[RULE_COLUMN] if RULE_COLUMN in table.columns else pd.Series(np.nan, index=table.index)
+        if rule.notna().any():
+            table, rule = table[rule.notna()], rule[rule.notna()]
+        names, thresholds = table["frame"].to_numpy(), rule.fillna(0.0).to_numpy(dtype=float)
+        scores = cue_rates(texts["text"], table["cues"])
+        present = (scores >= thresholds) & (scores > 0)
+    else:
+        model = model or frames_model.load()
+        names, thresholds = np.array(model.frames), np.asarray(model.thresholds, dtype=float)
+        rates = cue_rates(texts["text"], [model.cues[f] for f in model.frames])
+        scores = model.probabilities(texts["text"].tolist(), rates)
+        present = scores >= thresholds
+    n_frames = len(names)
+    base = texts.drop(columns="text")
+    out = base.loc[base.index.repeat(n_frames)].reset_index(drop=True)
+    out["frame"] = np.tile(names, len(texts)).astype(object)
+    out["method"] = method
+    out["score"] = scores.ravel().astype(float)
+    out["threshold"] = np.tile(thresholds, len(texts)).astype(float)
+    out["present"] = present.ravel().astype(bool)
+    return out
+
+
+def _wilson(k: np.ndarray, n: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of k successes in n trials (NaN where n is 0)."""
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    low = np.where(k == 0, 0.0, np.clip(centre - half, 0, 1))  # exact at the edges, not 1e-17 off
+    high = np.where(k == n, 1.0, np.clip(centre + half, 0, 1))
+    return low, high
+
+
+def article_frame_shares(
+    article_frames_: pd.DataFrame,
+    by: str | list[str] = "outlet",
+    min_n: int = DEFAULT_MIN_N,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Share of articles carrying each frame, per group and method, with Wilson intervals over articles.
+
+    ``article_frames_`` is ``article_frames`` output (one or both methods). Each article is one
+    observation, so the interval is clustered by article by construction (paragraphs of one article
+    are never counted as independent). Returns the ``by`` columns, ``frame``, ``method``,
+    ``n_articles`` (articles in the group), ``k`` (those carrying the frame), ``share`` (k / n_articles,
+    in [0, 1]), ``ci_low``, ``ci_high`` (Wilson score interval at ``level``, in [0, 1]) and ``small_n``
+    (n_articles < ``min_n``). Groups sorted A-Z, frames in input order.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    columns = keys + ["frame", "method", "n_articles", "k", "share", "ci_low", "ci_high", "small_n"]
+    if article_frames_.empty:
+        return pd.DataFrame(columns=columns)
+    data = article_frames_.assign(_k=article_frames_["present"].astype(int))
+    order = {f: i for i, f in enumerate(dict.fromkeys(data["frame"]))}
+    out = (data.groupby(keys + ["frame", "method"], sort=True, dropna=False)
+           .agg(n_articles=("article_id", "nunique"), k=("_k", "sum")).reset_index())
+    out["share"] = out["k"] / out["n_articles"]
+    out["ci_low"], out["ci_high"] = _wilson(out["k"], out["n_articles"], level)
+    out["small_n"] = out["n_articles"] < min_n
+    out = out.assign(_order=out["frame"].map(order)).sort_values(keys + ["method", "_order"], kind="mergesort")
+    return out[columns].reset_index(drop=True)

@@ -28,7 +28,8 @@ __all__ = ["AGGREGATES", "AGGREGATES_KEPT", "AGGREGATE_VERSION", "RUNNING_KEPT",
            "aggregate_inputs"]
 
 # Part of the key of the cached aggregates: bump it when an aggregate changes its output.
-AGGREGATE_VERSION = "aggregate-5"  # 2: cached without min_n (flags set on reading); 3: terms_by_article; 4: article_tone_by_outlet; 5: roles_by_outlet
+AGGREGATE_VERSION = "aggregate-6"  # 2: cached without min_n (flags set on reading); 3: terms_by_article; 4: article_tone_by_outlet; 5: roles_by_outlet
+# 6: article_frames_by_outlet
 
 
 # The sums over articles kept from one run to the next (see ``aggregate``): one entry per
@@ -49,7 +50,7 @@ AGGREGATES_KEPT = 4  # whole-corpus results are large: keep the newest few corpu
 
 
 AGGREGATES = ("article_tone_by_outlet", "tone_by_outlet", "tone_by_article", "stance_summary", "terms_by_outlet", "keyness_by_outlet",
-              "terms_by_article", "frame_shares", "naming", "roles_by_outlet")
+              "terms_by_article", "frame_shares", "article_frames_by_outlet", "naming", "roles_by_outlet")
 
 
 def aggregate_inputs(actors) -> list[str]:
@@ -153,6 +154,7 @@ def _aggregate_part(work: _Work, part: int) -> dict:
         "tone_by_outlet": summarize_tone(per["tone"], by=("name", "outlet"), min_n=min_n, memo=bootstrap),
         "stance_summary": summarize_stance(per["stance"], min_n=min_n) if len(per["stance"]) else pd.DataFrame(),
         "frame_shares": frames.frame_shares(per["frame_hits"], by="outlet", min_n=min_n),
+        "article_frames_by_outlet": frames.article_frame_shares(per["article_frames"], by="outlet", min_n=min_n),
         "naming": naming.naming_from_counts(names),
         "roles_by_outlet": roles_by_outlet(per["roles"], min_n=min_n, memo=bootstrap),
         "_naming": names,

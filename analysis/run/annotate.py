@@ -1,4 +1,4 @@
-"""The per-article stage: mentions, tone, quotes, stance, roles and frame hits of each article, cached.
+"""The per-article stage: mentions, tone, quotes, stance, roles, frame hits and article frames of each article, cached.
 
 ``per_article(inputs, …)`` annotates every article of a corpus in chunks,
 reading what it can from the cache (each article under a key of its
@@ -28,21 +28,22 @@ from analysis.measure.quotes import find_quotes
 from analysis.measure.roles import find_roles
 from analysis.measure.stance import find_stance
 from analysis.measure.tone import mention_tone, summarize_tone
+from analysis.models import frames_model
 from analysis.run.cache import KEY_COLUMN, Cache
 
 __all__ = ["ANNOTATE_VERSION", "CACHED", "PER_ARTICLE", "TONE_BY_ARTICLE", "Inputs", "annotate_article",
            "cached_load", "load_keys", "per_article", "release_memory", "table_hash"]
 
 # Part of every per-article cache key: bump it when annotation changes its output.
-ANNOTATE_VERSION = "annotate-9"  # 9: stance by clause rules, quoted speakers and target-aware tone
-# 8: a role only where a cue reaches the actor; 7: roles; 6: quotes kind/speaker_type/speaker_name and indirect speech; 5: article_tone
+ANNOTATE_VERSION = "annotate-10"  # 10: stance by clause rules, quoted speakers and target-aware tone
+# 9: article_frames, the dictionary's generic frames rewritten; 8: a role only where a cue reaches the actor; 7: roles; 6: quotes kind/speaker_type/speaker_name and indirect speech; 5: article_tone
 
 
-PER_ARTICLE = ("mentions", "tone", "article_tone", "quotes", "stance", "roles", "frame_hits")
+PER_ARTICLE = ("mentions", "tone", "article_tone", "quotes", "stance", "roles", "frame_hits", "article_frames")
 
 
-# Annotations cached per article under the actors table's hash; frame hits are
-# cached under the frame dictionary's hash instead.
+# Annotations cached per article under the actors table's hash; frame hits and
+# article frames are cached under the frame dictionary's and frames classifier's hashes instead.
 CACHED = ("mentions", "tone", "article_tone", "quotes", "stance", "roles")
 
 
@@ -110,8 +111,18 @@ def _annotate(inputs: Inputs, article_ids: list[str]) -> dict[str, pd.DataFrame]
 
 
 def _frame_hits(inputs: Inputs, article_ids: list[str]) -> dict[str, pd.DataFrame]:
-    """Frame hits of a chunk of articles' paragraphs."""
-    return {"frame_hits": frames.frame_hits(_subcorpus(inputs, article_ids).paragraphs, inputs.frames)}
+    """Frame hits of a chunk of articles' paragraphs, and the frames of each article by both methods."""
+    paragraphs = _subcorpus(inputs, article_ids).paragraphs
+    return {"frame_hits": frames.frame_hits(paragraphs, inputs.frames),
+            "article_frames": _article_frames(paragraphs, inputs.frames)}
+
+
+def _article_frames(paragraphs: pd.DataFrame, frame_table: pd.DataFrame) -> pd.DataFrame:
+    """``article_frames`` rows of the dictionary and of the classifier, one table (English articles: both are English)."""
+    if "language" in paragraphs.columns:
+        paragraphs = paragraphs[paragraphs["language"] == "en"]
+    return pd.concat([frames.article_frames(paragraphs, frame_table, method=m) for m in frames.ARTICLE_METHODS],
+                     ignore_index=True)
 
 
 def _subcorpus(inputs: Inputs, article_ids: list[str]) -> Corpus:
@@ -138,8 +149,8 @@ def annotate_article(article: Corpus, actors: pd.DataFrame, frame_table: pd.Data
     Each article is annotated on its own terms (a surname resolves only after
     the full name in the same article), so annotating a chunk of articles at
     once gives the rows of annotating each alone, at a fraction of the cost.
-    ``with_frames=False`` leaves out ``frame_hits`` (for a caller that finds
-    them for the whole corpus at once).
+    ``with_frames=False`` leaves out ``frame_hits`` and ``article_frames`` (for
+    a caller that finds them for the whole corpus at once).
 
     Tone is scored for English articles only (the lexicons and the model are
     English); mentions, quotes and stance edges are kept for every language.
@@ -163,6 +174,7 @@ def annotate_article(article: Corpus, actors: pd.DataFrame, frame_table: pd.Data
     }
     if with_frames:
         tables["frame_hits"] = frames.frame_hits(article.paragraphs, frame_table)
+        tables["article_frames"] = _article_frames(article.paragraphs, frame_table)
     return tables
 
 
@@ -189,10 +201,11 @@ def per_article(inputs: Inputs, hashes: dict, params: dict, jobs: int, cache: Ca
     date_type = corpus.articles["date"].dtype
     tables = _cached_stage("annotate", ids, annotate_keys, _annotate, (*CACHED, "tone_by_article"), jobs, cache,
                            progress, date_type, inputs)
-    framing = {"version": version, "frames": hashes["frames"]}  # frame hits read the dictionary only
+    # frame hits read the dictionary only, article frames the classifier's weights too
+    framing = {"version": version, "frames": hashes["frames"], "classifier": file_hash(frames_model.MODEL_PATH)}
     frame_keys = [cache_key(framing, *a) for a in articles]
     release_memory()
-    tables.update(_cached_stage("frames", ids, frame_keys, _frame_hits, ("frame_hits",), jobs, cache, progress,
+    tables.update(_cached_stage("frames", ids, frame_keys, _frame_hits, ("frame_hits", "article_frames"), jobs, cache, progress,
                                 date_type, inputs))
     release_memory()
     return tables, cache_key(LOADER_VERSION, annotate_keys, frame_keys), annotate_keys

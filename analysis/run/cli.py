@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="tone-toward-actor method (default: transformer when its extra is installed, else model)")
         p.add_argument("--actors", default=None, help="your own actors table CSV (default: the shipped one)")
         p.add_argument("--frames", default=None, help="your own frame dictionary CSV (default: the shipped one)")
+        p.add_argument("--group-by", default=None, metavar="COLUMN",
+                       help="also compare groups of outlets by this articles.csv column (leaning, country, owner…): "
+                            "writes NAME_by_COLUMN beside each outlet-level table, and the notebooks show them")
         if name == "run":
             p.add_argument("--notebooks", nargs="*", default=None, help="only these notebooks (names or numbers)")
         else:
@@ -151,6 +154,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", default=None, choices=_tone_methods(), help="mention method (default: the best installed)")
     p.add_argument("--out", default=None, help="calibration file to update (default: the shipped one)")
     p.set_defaults(func=cmd_calibrate_article_tone)
+
+    p = sub.add_parser("evaluate-frames", help="score the five generic frames per article against human labels",
+                       description="Score the five generic frames (resolution, human_interest, conflict, morality, "
+                                   "economic) of each article of a frames task file (JSON lines, see the README, "
+                                   "Validating frames) against its human labels. The classifier's tune-split "
+                                   "articles are scored out of fold. The last line is F1m=… resolution=… "
+                                   "human_interest=… conflict=… morality=… economic=… n=N.",
+                       epilog="example: python -m analysis evaluate-frames narrative_dev.jsonl --method dictionary "
+                              "--split holdout")
+    p.add_argument("file")
+    p.add_argument("--method", default="classifier", choices=("classifier", "dictionary", "keywords"),
+                   help="classifier: the shipped model (default); dictionary: cue rates against the dictionary's "
+                        "thresholds; keywords: the baseline of a few keywords")
+    p.add_argument("--split", default="all", choices=("all", "tune", "holdout"),
+                   help="score only this split of the file's articles (see README, Validating frames)")
+    p.add_argument("--frames", default=None, help="your own frame dictionary CSV (default: the shipped one)")
+    p.add_argument("--model", default=None, help="frames classifier JSON (default: the shipped one)")
+    p.set_defaults(func=cmd_evaluate_frames)
+
+    p = sub.add_parser("calibrate-frames",
+                       help="choose the frame dictionary's per-1,000-words thresholds on a task file's tune split",
+                       epilog="example: python -m analysis calibrate-frames narrative_dev.jsonl")
+    p.add_argument("file", help="frames task file (only its tune split is read)")
+    p.add_argument("--frames", default=None, help="dictionary to read (default: the shipped one)")
+    p.add_argument("--out", default=None, help="dictionary to write (default: the one read)")
+    p.set_defaults(func=cmd_calibrate_frames)
+
+    p = sub.add_parser("train-frames", help="refit the shipped frames classifier on a task file's tune split",
+                       epilog="example: python -m analysis train-frames narrative_dev.jsonl")
+    p.add_argument("file", help="frames task file (only its tune split is read)")
+    p.add_argument("--frames", default=None, help="dictionary whose cues feed the model (default: the shipped one)")
+    p.add_argument("--out", default=None,
+                   help="model file to write (default: the shipped one; the same inputs rewrite it byte for byte)")
+    p.set_defaults(func=cmd_train_frames)
 
     p = sub.add_parser("evaluate-quotes",
                        help="score quotations and their speakers against human attributions",
@@ -427,8 +464,16 @@ def _analyze(args, cache=None):
     if status == EXIT_UNUSABLE:
         print("error: nothing in the folder could be analysed.", file=sys.stderr)
         return status, None
+    if args.group_by:
+        from analysis.count.groups import grouped_tables
+
+        try:
+            tables = {**tables, **grouped_tables(tables, args.group_by)}
+        except ValueError as err:
+            print(f"error: {err}.", file=sys.stderr)
+            return EXIT_USAGE, None
     written = write_tables(tables, out)
-    parameters = {k: getattr(args, k) for k in ("method", "actors", "frames", "jobs")}
+    parameters = {k: getattr(args, k) for k in ("method", "actors", "frames", "jobs", "group_by")}
     write_manifest(out, corpus, parameters)
     print(f"{len(written)} tables written to {out / 'tables'}; provenance in {out / 'manifest.json'}")
     return status, out
@@ -500,7 +545,8 @@ def _run(args, cache=None) -> int:
         return status
     folder = Path(args.folder) if args.folder else _seeds()
     try:
-        options = {"method": args.method, "actors_file": args.actors, "frames_file": args.frames}
+        options = {"method": args.method, "actors_file": args.actors, "frames_file": args.frames,
+                   "group_by": args.group_by}
         outputs = run_notebooks(folder, out, only=args.notebooks, log=print, options=options, jobs=args.jobs)
     except NotebookFailed as err:
         print(f"error: {err}", file=sys.stderr)
@@ -532,6 +578,24 @@ def cmd_calibrate_article_tone(args) -> int:
     from analysis.run.commands import calibrate_article_tone_cli
 
     return calibrate_article_tone_cli(args.file, args.method, args.out)
+
+
+def cmd_evaluate_frames(args) -> int:
+    from analysis.run.commands import evaluate_frames_cli
+
+    return evaluate_frames_cli(args.file, args.method, args.split, args.frames, args.model)
+
+
+def cmd_calibrate_frames(args) -> int:
+    from analysis.run.commands import calibrate_frames_cli
+
+    return calibrate_frames_cli(args.file, args.frames, args.out)
+
+
+def cmd_train_frames(args) -> int:
+    from analysis.run.commands import train_frames_cli
+
+    return train_frames_cli(args.file, args.frames, args.out)
 
 
 def cmd_evaluate_quotes(args) -> int:

@@ -13,8 +13,9 @@ from pathlib import Path
 from analysis.models import scorers, targets, transformer
 from analysis.models.newsmtsc import one_line
 
-__all__ = ["calibrate_article_tone_cli", "evaluate_article_tone_cli", "evaluate_quotes_cli", "evaluate_roles_cli",
-           "evaluate_stance_cli", "evaluate_targets_cli", "train_light_cli", "train_roles_cli", "train_transformer_cli"]
+__all__ = ["calibrate_article_tone_cli", "calibrate_frames_cli", "evaluate_article_tone_cli", "evaluate_frames_cli",
+           "evaluate_quotes_cli", "evaluate_roles_cli", "evaluate_stance_cli", "evaluate_targets_cli", "train_frames_cli",
+           "train_light_cli", "train_roles_cli", "train_transformer_cli"]
 
 
 def evaluate_targets_cli(path: str, method: str | None = None, model_dir: str | None = None) -> int:
@@ -218,6 +219,78 @@ def calibrate_article_tone_cli(path: str, method: str | None = None, out: str | 
     print(f"wrote {target}")
     print(" ".join(f"{k}={v}" for k, v in cal.as_dict().items()) + f" mean_band={band}")
     print(f"F1m={figures['F1m']:.3f} rho={figures['rho']:.3f} n={figures['n']}")
+    return 0
+
+
+def evaluate_frames_cli(path: str, method: str = "classifier", split: str = "all", frames: str | None = None,
+                        model: str | None = None) -> int:
+    """``evaluate-frames``: the per-frame table and ``F1m=… resolution=… human_interest=… conflict=… morality=…
+    economic=… n=N``. 2 for an unusable file, dictionary, model or split."""
+    from analysis.models import frames_model
+    from analysis.run import evaluate_frames as ef
+
+    try:
+        items = ef.read_frames_task(path, split)
+        if not items:
+            print(f"error: {path} has no articles in the {split!r} split.", file=sys.stderr)
+            return 2
+        weights = frames_model.load(model) if method == "classifier" else None
+        found = ef.predict(items, method, frames, weights)
+    except ImportError as exc:
+        print(f"error: the classifier's out-of-fold figure needs scikit-learn ({one_line(exc)}).", file=sys.stderr)
+        return 2
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"error: cannot evaluate {path}: {one_line(exc)}.", file=sys.stderr)
+        return 2
+    print(ef.report(ef.metrics(ef.gold(items), found), method, split))
+    return 0
+
+
+def calibrate_frames_cli(path: str, frames: str | None = None, out: str | None = None) -> int:
+    """``calibrate-frames``: choose the dictionary's ``per_1000_words`` thresholds on the tune split; write them."""
+    import pandas as pd
+
+    from analysis.count import frames as fr
+    from analysis.outputs import write_text
+    from analysis.run import evaluate_frames as ef
+
+    source = Path(frames) if frames else fr.FRAMES_PATH
+    target = Path(out) if out else source
+    try:
+        items = ef.read_frames_task(path, "tune")
+        chosen = ef.calibrate(items, source)
+        table = pd.read_csv(source, dtype=str, keep_default_na=False)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"error: cannot calibrate on {path}: {one_line(exc)}.", file=sys.stderr)
+        return 2
+    if fr.RULE_COLUMN not in table.columns:
+        table[fr.RULE_COLUMN] = ""
+    table[fr.RULE_COLUMN] = [f"{chosen[f]:g}" if f in chosen else v for f, v in zip(table["frame"], table[fr.RULE_COLUMN])]
+    write_text(target, table.to_csv(index=False, lineterminator="\n"))
+    found = ef.predict(items, "dictionary", target)
+    print(f"wrote {target}")
+    print(" ".join(f"{f}={v:g}" for f, v in chosen.items()))
+    print("tune split: " + ef.last_line(ef.metrics(ef.gold(items), found)))
+    return 0
+
+
+def train_frames_cli(path: str, frames: str | None = None, out: str | None = None) -> int:
+    """``train-frames``: fit the frames classifier on the tune split of ``path``; write its JSON weights."""
+    from analysis.models import frames_model
+    from analysis.run import evaluate_frames as ef
+
+    try:
+        items = ef.read_frames_task(path, "tune")
+        model = ef.train(items, frames, source=Path(path).name)
+    except ImportError as exc:
+        print(f"error: training needs scikit-learn ({one_line(exc)}).", file=sys.stderr)
+        return 2
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"error: cannot train on {path}: {one_line(exc)}.", file=sys.stderr)
+        return 2
+    target = frames_model.save(model, out)
+    print(f"wrote {target} ({target.stat().st_size} bytes)")
+    print(" ".join(f"{f}={t:g}" for f, t in zip(model.frames, model.thresholds)))
     return 0
 
 

@@ -95,10 +95,10 @@ def analyze(
 
     Returns a dict: ``articles``, ``paragraphs``, ``sentences``, ``problems``
     (the corpus), ``mentions``, ``tone``, ``quotes``, ``stance``,
-    ``frame_hits``, ``roles`` (per article), and the aggregates ``tone_by_outlet``,
+    ``frame_hits``, ``article_frames``, ``roles`` (per article), and the aggregates ``tone_by_outlet``,
     ``tone_by_article``, ``stance_summary``, ``terms_by_outlet``,
     ``keyness_by_outlet``, ``terms_by_article`` (each article's top
-    ``ARTICLE_TERMS_TOP`` words by TF-IDF), ``frame_shares``, ``naming``,
+    ``ARTICLE_TERMS_TOP`` words by TF-IDF), ``frame_shares``, ``article_frames_by_outlet``, ``naming``,
     ``roles_by_outlet``.
     """
     method = scorers.get(method).name  # an unknown method fails here, before any work

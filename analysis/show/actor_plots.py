@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.show.plots import (
     MAX_BARS,
     MAX_COLUMNS,
+    MAX_PANELS,
     MAX_ROWS,
     PALETTE,
     fit,
@@ -23,7 +24,8 @@ from analysis.show.plots import (
     outlet_colors,
 )
 
-__all__ = ["count_heatmap", "lexicon_scatter", "quoted_bars", "stance_heatmap", "tone_heatmap"]
+__all__ = ["article_tone_heatmap", "count_heatmap", "lexicon_scatter", "quoted_bars", "stance_heatmap", "tone_heatmap",
+           "tone_over_time"]
 
 
 def _grid(ax, values: pd.DataFrame, labels: pd.DataFrame, cmap: str, vmin: float, vmax: float, faint=None):
@@ -205,3 +207,49 @@ def quoted_bars(quoted: pd.DataFrame, by: str = "outlet", value: str = "n_quotes
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right", fontsize=9)
     return fig
+
+
+def tone_over_time(summary: pd.DataFrame, actors: list[str], group_col: str | None = None, period: str = "period"):
+    """Article tone toward each actor by period: one panel per actor (at most ``MAX_PANELS``), the mean per
+    period as a line with its 95% interval as a band, hollow dots where ``small_n``.
+
+    ``summary`` is ``article_tone_by_period`` output (``name``, ``period``, ``mean``, ``ci_low``, ``ci_high``,
+    ``n_articles``, ``small_n``; and ``group_col`` when given: then one line per group, at most as many as the
+    palette has colours, those with the most articles, the others named below).
+    """
+    actors, actor_note = keep_top(pd.Series(range(len(actors), 0, -1), index=actors), MAX_PANELS, "actors")
+    data = summary[summary["name"].isin(actors)].assign(_x=lambda t: pd.to_datetime(t[period]))
+    groups, group_note = ([None], "")
+    if group_col:
+        groups, group_note = keep_top(data.groupby(group_col)["n_articles"].sum(), len(PALETTE),
+                                      f"{group_col}s with fewer articles")
+    colors = outlet_colors(groups) if group_col else {None: PALETTE[0]}
+    ncols = min(3, max(len(actors), 1))
+    nrows = -(-max(len(actors), 1) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=fit(5.0 * ncols, 0.8 + 2.8 * nrows), squeeze=False,
+                             sharex=True, sharey=True)
+    for ax, actor in zip(axes.flat, actors):
+        for group in groups:
+            part = data[data["name"] == actor]
+            if group_col:
+                part = part[part[group_col] == group]
+            part = part.sort_values("_x")
+            if part.empty:
+                continue
+            color = colors[group if group is not None else None] if group_col else PALETTE[0]
+            ax.fill_between(part["_x"], part["ci_low"], part["ci_high"], color=color, alpha=0.15, lw=0)
+            ax.plot(part["_x"], part["mean"], color=color, lw=1.5, label=str(group) if group_col else None)
+            small = part["small_n"].astype(bool).to_numpy()
+            ax.scatter(part["_x"][~small], part["mean"][~small], color=color, s=18, zorder=3)
+            ax.scatter(part["_x"][small], part["mean"][small], facecolor="white", edgecolor=color, s=18, zorder=3)
+        ax.axhline(0, color="#888888", lw=0.8)
+        ax.set_title(str(actor), fontsize=11)
+        ax.set_ylim(-1, 1)
+    for ax in list(axes.flat)[len(actors):]:
+        ax.set_visible(False)
+    if group_col:
+        axes.flat[0].legend(fontsize=8, loc="lower left")
+    fig.supylabel("article tone (−1 … +1)", fontsize=10)
+    fig.autofmt_xdate()
+    note_left_out(fig, actor_note)
+    return note_left_out(fig, group_note)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["largest_share", "length_range", "furniture_share", "tone_extremes", "widest_gap", "leading_term",
+__all__ = ["largest_share", "length_range", "furniture_share", "tone_extremes", "widest_gap", "leading_term", "most_cast",
            "leading_frame", "most_distinctive", "stance_summary", "naming_split"]
 
 
@@ -173,3 +173,15 @@ def article_tone_contrast(summary: pd.DataFrame, actor_col: str = "name", group_
     low_n, high_n = getattr(low, "n_articles", None), getattr(high, "n_articles", None)
     return (f"{getattr(low, group_col)} is harsher on {actor} than {getattr(high, group_col)}: "
             f"{low.mean:+.2f} ({low_n} articles) against {high.mean:+.2f} ({high_n} articles)")
+
+
+def most_cast(summary: pd.DataFrame) -> str:
+    """A title for the roles figure (``roles_by_outlet``): the actor and role cast in the most articles,
+    summed over outlets, and in how many outlets."""
+    cast = summary[summary["k"] > 0]
+    if cast.empty:
+        return "No actor is cast as hero, villain or victim by a cue in these articles"
+    totals = cast.groupby(["name", "role"]).agg(k=("k", "sum"), outlets=("outlet", "nunique")).reset_index()
+    top = totals.sort_values(["k", "outlets", "name"], ascending=[False, False, True], kind="stable").iloc[0]
+    where = f"{int(top['outlets'])} outlet{'s' if top['outlets'] != 1 else ''}"
+    return f"{top['name']} is cast as {top['role']} most often: in {int(top['k'])} articles from {where}"

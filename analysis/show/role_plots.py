@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.measure.roles import ROLES
+from analysis.show.plots import MAX_ROWS, fit, keep_top, note_left_out
 
 __all__ = ["ROLE_COLORS", "roles_figure", "top_cast"]
 
@@ -34,7 +35,7 @@ def top_cast(summary: pd.DataFrame, n_actors: int = 3, min_k: int = 1) -> pd.Dat
     return data[data["rank"] <= n_actors].reset_index(drop=True)
 
 
-def roles_figure(summary: pd.DataFrame, n_actors: int = 3, max_outlets: int = 60, note: str = ""):
+def roles_figure(summary: pd.DataFrame, n_actors: int = 3, max_outlets: int = MAX_ROWS, note: str = ""):
     """Three panels (hero, villain, victim), one row per outlet, the outlet's top actors in each role.
 
     Each cell lists up to ``n_actors`` actors with the share of the outlet's
@@ -42,14 +43,22 @@ def roles_figure(summary: pd.DataFrame, n_actors: int = 3, max_outlets: int = 60
     (6/10)"; names longer than ``NAME_CHARS`` cut); the bar under the text is the first actor's share. Cells resting
     on fewer articles than the table's ``min_n`` (``small_n``) are grey. Outlets
     are sorted by name; with more than ``max_outlets``, those with the most
-    articles are kept. ``note``: a line under the figure (the method and its
-    held-out figure).
+    articles are kept and the others named. ``note`` (the method and its
+    held-out figure) and what the figure reads are printed on the source line
+    by ``plots.finish``.
     """
     top = top_cast(summary, n_actors)
-    sizes = summary.groupby("outlet")["n_articles"].max().sort_values(ascending=False, kind="stable")
-    outlets = sorted(sizes.index[:max_outlets].tolist()) if len(sizes) else []
+    sizes = summary.groupby("outlet")["n_articles"].max()
+    kept, left_out = keep_top(sizes, max_outlets, "outlets with fewer articles") if len(sizes) else ([], "")
+    outlets = sorted(kept, key=str)
     height = max(2.5, 0.42 * len(outlets) + 1.5)
-    fig, axes = plt.subplots(1, len(ROLES), figsize=(18, height), sharey=True)
+    fig = plt.figure(figsize=fit(18, height + 0.4))
+    grid = fig.add_gridspec(2, len(ROLES), height_ratios=[0.001, 1.0])
+    header = fig.add_subplot(grid[0, :])  # plots.finish writes the subtitle above it, clear of the panel titles
+    header.axis("off")
+    axes = [fig.add_subplot(grid[1, i]) for i in range(len(ROLES))]
+    for ax in axes[1:]:
+        ax.sharey(axes[0])
     for ax, role in zip(axes, ROLES):
         ax.set_title(role, loc="left", fontsize=12, color=ROLE_COLORS[role], fontweight="bold")
         ax.set_xlim(0, 1)
@@ -70,7 +79,9 @@ def roles_figure(summary: pd.DataFrame, n_actors: int = 3, max_outlets: int = 60
     axes[0].set_yticks(range(len(outlets)), outlets)
     if not outlets:
         axes[0].set_yticks([])
-    fig.text(0.01, 0.0, note or "Share of the outlet's articles mentioning the actor that cast it in the role; "
-             "grey: fewer articles than min_n.", fontsize=9, color="#666666", va="top")
-    fig.tight_layout()
-    return fig
+    for ax in axes[1:]:
+        ax.tick_params(labelleft=False)
+    note_left_out(fig, note)
+    note_left_out(fig, "Share of the outlet's articles mentioning the actor that cast it in the role; "
+                       "grey: fewer articles than min_n.")
+    return note_left_out(fig, left_out)

@@ -35,6 +35,7 @@ from analysis.show.plots import (
 )
 
 __all__ = [
+    "article_frames_figure",
     "frame_shares_figure",
     "keyness_bars",
     "naming_figure",
@@ -213,6 +214,44 @@ def _frame_share_panels(shares: pd.DataFrame, by: str, frames: list):
         ax.set_yticks(range(len(groups)), groups if i % 4 == 0 else [""] * len(groups), fontsize=8)
         ax.grid(axis="y", visible=False)
     fig.supxlabel("share of body paragraphs with at least one cue (95% bootstrap interval)", fontsize=10)
+    return fig
+
+
+def article_frames_figure(shares: pd.DataFrame, by: str = "outlet", method: str | None = None, frames=None):
+    """Small multiples, one panel per frame: each group's share of articles carrying it, with its interval.
+
+    ``shares`` is ``article_frame_shares`` output (``method`` picks one method's rows when it holds both).
+    Groups run down every panel, one row each, sorted A-Z and labelled with their article counts; past
+    ``MAX_ROWS`` groups the ones with most articles are drawn and the others named under the figure
+    (``note_left_out``), so 50 or 100 outlets stay readable. A dot marks the share, a line its 95% Wilson
+    interval over articles, a hollow dot a ``small_n`` group.
+    """
+    if method is not None:
+        shares = shares[shares["method"] == method]
+    elif shares["method"].nunique() > 1:
+        raise ValueError("shares holds several methods: pass method=")
+    frames = list(frames) if frames is not None else list(dict.fromkeys(shares["frame"]))
+    counts = shares.groupby(by)["n_articles"].max()
+    kept, note = keep_top(counts, MAX_ROWS, f"{by}s with fewer articles")
+    groups = sorted(kept, key=lambda g: (str(g).casefold(), str(g)))
+    fig, axes = _grid(len(frames), len(frames), 2.3, 0.24 * len(groups) + 1.0)
+    fig.set_size_inches(*fit(*fig.get_size_inches()))
+    note_left_out(fig, note)
+    y = {g: i for i, g in enumerate(groups)}
+    for k, (ax, frame) in enumerate(zip(axes, frames)):
+        part = shares[(shares["frame"] == frame) & shares[by].isin(groups)]
+        rows = part[by].map(y).to_numpy(dtype=float)
+        ax.hlines(rows, part["ci_low"], part["ci_high"], color=PALETTE[0], linewidth=1.5, alpha=0.6)
+        small = part["small_n"].to_numpy(dtype=bool)
+        ax.scatter(part["share"][~small], rows[~small], color=PALETTE[0], zorder=3, s=18)
+        ax.scatter(part["share"][small], rows[small], facecolors="white", edgecolors=PALETTE[0], zorder=3, s=18)
+        ax.set_yticks(range(len(groups)), [f"{g} ({counts.get(g, 0)})" for g in groups] if k == 0 else [""] * len(groups))
+        ax.set_ylim(len(groups) - 0.5, -0.5)
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_xticks([0, 0.5, 1], ["0", "½", "1"])
+        ax.set_title(frame.replace("_", " "), fontsize=11)
+        ax.grid(axis="y", visible=False)
+    axes[0].set_xlabel("share of articles (95% Wilson interval); (n) articles", loc="left")
     return fig
 
 
