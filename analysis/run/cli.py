@@ -29,6 +29,12 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_UNUSABLE = EXIT_USAGE  # the input cannot be used as given: the user can act on it
 
 
+def _split_argument(p: argparse.ArgumentParser, units: str, section: str) -> None:
+    """``--split all|tune|holdout`` of an ``evaluate-*`` command (the split is ``evaluate.split_key``'s)."""
+    p.add_argument("--split", default="all", choices=("all", "tune", "holdout"),
+                   help=f"score only this split of the file's {units} (see README, {section})")
+
+
 def _positive(value: str) -> int:
     """A whole number of at least 1 (argparse exits 2 naming the flag otherwise)."""
     try:
@@ -121,8 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="mention method, or neutral (always neutral) (default: the best installed)")
     p.add_argument("--pool", default="calibrated", choices=("calibrated", "mean"),
                    help="calibrated: the shipped article-level pooling (default); mean: the plain mean of mentions")
-    p.add_argument("--split", default="all", choices=("all", "tune", "holdout"),
-                   help="score only this split of the file's stories (see README, Validating article tone)")
+    _split_argument(p, "stories", "Validating article tone")
     p.add_argument("--corpus", default=None, help="with a hand-coded CSV: the corpus folder it codes")
     p.add_argument("--actors", default=None, help="with a hand-coded CSV: the actors table (default: the shipped one)")
     p.add_argument("--record", default=None, metavar="CALIBRATION_JSON",
@@ -142,8 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", default="package", choices=("package", "cues", "baseline"),
                    help="package: the clause rules with target-aware tone (default); cues: the cue verbs only; "
                         "baseline: first named -> second named, sign of the sentence's VADER")
-    p.add_argument("--split", default="all", choices=("all", "tune", "holdout"),
-                   help="score only this split of the file's stories (see README, Validating stance)")
+    _split_argument(p, "stories", "Validating stance")
     p.add_argument("--tone-method", default=None, choices=_tone_methods(),
                    help="with --method package: the tone method the sign is read from (default: the best installed)")
     p.set_defaults(func=cmd_evaluate_stance)
@@ -167,8 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", default="classifier", choices=("classifier", "dictionary", "keywords"),
                    help="classifier: the shipped model (default); dictionary: cue rates against the dictionary's "
                         "thresholds; keywords: the baseline of a few keywords")
-    p.add_argument("--split", default="all", choices=("all", "tune", "holdout"),
-                   help="score only this split of the file's articles (see README, Validating frames)")
+    _split_argument(p, "articles", "Validating frames")
     p.add_argument("--frames", default=None, help="your own frame dictionary CSV (default: the shipped one)")
     p.add_argument("--model", default=None, help="frames classifier JSON (default: the shipped one)")
     p.set_defaults(func=cmd_evaluate_frames)
@@ -201,8 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", default="package", choices=("package", "baseline"),
                    help="package: find_quotes with the shipped actors table (default); baseline: the text between "
                         "quotation marks and the nearest capitalised name")
-    p.add_argument("--split", default="all", choices=("all", "tune", "holdout"),
-                   help="score only this split of the file's documents (see README, Validating quotes and speakers)")
+    _split_argument(p, "documents", "Validating quotes and speakers")
     p.add_argument("--kind", default="direct", choices=("direct", "indirect"),
                    help="direct quotations (default) or indirect speech (X said that …)")
     p.set_defaults(func=cmd_evaluate_quotes)
@@ -219,8 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", default="model", choices=("model", "rules", "majority"),
                    help="model: the shipped role model, out of fold on tune articles (default); rules: the cue "
                         "rules of analysis/data/roles.csv; majority: always the tune split's most frequent role")
-    p.add_argument("--split", default="all", choices=("all", "tune", "holdout"),
-                   help="score only this split of the file's articles (see README, Validating narrative roles)")
+    _split_argument(p, "articles", "Validating narrative roles")
     p.add_argument("--model", default=None, help="role model JSON (default: the shipped one)")
     p.set_defaults(func=cmd_evaluate_roles)
 
