@@ -177,6 +177,9 @@ def test_an_undated_article_resolves_no_role_and_says_so(tmp_path):
     assert report[["n_roles", "example"]].values.tolist() == [[1, "US president"]]
     dated = corpus_of(tmp_path / "b", text, date="2023-05-01")
     assert undated_roles(dated).empty
+    # A role followed by a name is that name's title: nothing is left unresolved.
+    titled = corpus_of(tmp_path / "c", "US president Joe Biden met Vladimir Putin.", date="")
+    assert undated_roles(titled).empty
 
 
 def test_pick_actor_keeps_a_mentioned_actor_and_else_takes_the_most_mentioned():

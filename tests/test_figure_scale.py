@@ -122,9 +122,9 @@ def _labels(fig) -> int:
 def test_every_figure_stays_within_the_pixel_cap_and_the_row_cap(n):
     for name, fig in _figures(n):
         plots.finish(fig, f"A finding about {n} outlets", "subtitle", "Source: synthetic")
-        # save_figure writes the PNG at exactly this size (no tight bounding box); drawing 52 figures
-        # to check it would take minutes, so one is drawn below.
-        px = max(fig.get_size_inches()) * plots.png_dpi(fig)
+        # save_figure writes the PNG at this size plus what the tight bounding box adds (at most
+        # TIGHT_SLACK); drawing 56 figures to check it would take minutes, so one is drawn below.
+        px = plots.TIGHT_SLACK * max(fig.get_size_inches()) * plots.png_dpi(fig)
         assert px <= plots.MAX_PX, f"{name} at {n} outlets is {px:.0f} px"
         assert _labels(fig) <= max(plots.MAX_ROWS, plots.MAX_COLUMNS, 15), f"{name} at {n} outlets lists too many"
         legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
@@ -134,14 +134,19 @@ def test_every_figure_stays_within_the_pixel_cap_and_the_row_cap(n):
         plt.close(fig)
 
 
-def test_the_saved_png_is_the_size_png_dpi_promises(tmp_path):
-    fig = actor_plots.article_tone_heatmap(_summary(100, "n_articles"))
-    fig.set_size_inches(30, 12)  # as a caller that ignored fit() might
-    paths = plots.save_figure(fig, "big", pd.DataFrame({"x": [1]}), tmp_path, show=False)
-    with Image.open(paths["png"]) as image:
-        assert max(image.size) <= plots.MAX_PX
-        assert image.size == (int(30 * plots.png_dpi(fig)), int(12 * plots.png_dpi(fig)))
-    plt.close(fig)
+def test_the_saved_png_stays_under_the_cap_in_the_house_style(tmp_path):
+    plots.apply_style()  # a tight bounding box: the source line and an outside legend add to the size
+    try:
+        fig = plots.tone_dots(_summary(3, "n"), _actors(8), plots.outlet_colors(_outlets(3)))
+        fig.set_size_inches(20, 20)  # as a caller that ignored fit() might
+        plots.finish(fig, "A long finding-stating title", "subtitle", "Source: synthetic. " * 12)
+        paths = plots.save_figure(fig, "big", pd.DataFrame({"x": [1]}), tmp_path, show=False)
+        with Image.open(paths["png"]) as image:
+            assert max(image.size) <= plots.MAX_PX
+            assert max(image.size) > 0.8 * plots.MAX_PX  # lowered to fit, not to a thumbnail
+        plt.close(fig)
+    finally:
+        matplotlib.rcdefaults()
 
 
 def test_what_a_large_figure_leaves_out_is_named_under_it():
@@ -166,6 +171,15 @@ def test_a_small_corpus_loses_nothing_and_keeps_one_colour_per_outlet():
     assert len(set(colors.values())) == 3  # two outlets and "unknown"
     for fig in figures.values():
         plt.close(fig)
+
+
+def test_tone_dots_never_shows_one_colour_for_two_outlets():
+    # 12 outlets in the corpus (one colour for all), 3 in the table: panels with direct labels, no legend.
+    colors = plots.outlet_colors(_outlets(12))
+    tone = _summary(3, "n")
+    fig = plots.tone_dots(tone, _actors(4), colors)
+    assert all(ax.get_legend() is None for ax in fig.axes)
+    plt.close(fig)
 
 
 def test_keep_top_ranks_by_weight_then_name():

@@ -51,9 +51,12 @@ def test_groups_are_described_and_small_ones_flagged(tables):
     assert bool(sizes.loc[NO_GROUP, "small_n"]) and not bool(sizes.loc["left", "small_n"])
 
 
-def test_roles_by_group_have_the_outlet_tables_shape(tables):
+def test_roles_by_group_count_the_group_s_articles(tables):
     roles = grouped_tables(tables, "leaning")["roles_by_leaning"]
-    assert {"name", "leaning", "role", "n_articles", "k", "share", "ci_low", "ci_high", "small_n"} <= set(roles.columns)
+    putin = roles[(roles["name"] == "Vladimir Putin") & (roles["leaning"] == "left")]
+    assert set(putin["role"]) == {"hero", "villain", "victim"}
+    assert (putin["n_articles"] == 2).all() and putin["k"].sum() <= 2
+    assert ((putin["share"] - putin["k"] / putin["n_articles"]).abs() < 1e-9).all()
 
 
 def test_frame_shares_by_group_count_articles(tables):

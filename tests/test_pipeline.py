@@ -333,3 +333,6 @@ def test_an_undated_article_with_a_role_phrase_is_reported(tmp_path):
     row = problems[problems["problem"] == "undated_role"]
     assert row["file"].tolist() == ["a.txt"]
     assert "'US president'" in row["message"].iloc[0] and row["loaded"].all()
+    corpus_of(tmp_path / "m", "The US president spoke to reporters on the plane.", date="2019-03")
+    problems = analyze(tmp_path / "m", cache=False, method=METHOD, aggregates=False)["problems"]
+    assert "gives only the month" in problems.loc[problems["problem"] == "undated_role", "message"].iloc[0]

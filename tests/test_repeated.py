@@ -102,3 +102,15 @@ def test_repeated_furniture_never_reaches_terms_keyness_or_tone(tmp_path):
     assert solo.loc[solo["group"] == "Solo Post", "term"].astype(str).str.contains("browser").any()
     assert not tables["tone"]["sentence_text"].str.contains("browser|supplied by").any()
     assert tables["articles"].set_index("file").loc["w1.txt", "n_repeated"] == 2
+
+
+def test_articles_without_an_outlet_teach_nothing(tmp_path):
+    # No manifest: every article is outlet "unknown", which is no outlet's furniture to learn.
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for i in range(5):
+        (folder / f"w{i}.txt").write_text(_article(i), encoding="utf-8")
+    corpus = load_corpus(folder)
+    assert corpus.articles["n_repeated"].sum() == 0
+    assert (corpus.paragraphs["text"] == CAPTION).sum() == 5
+    assert not (corpus.paragraphs["reason"].fillna("").str.contains("repeated in")).any()

@@ -4,8 +4,9 @@ The comparison analysts ask for first is rarely "outlet by outlet" once there
 are fifty outlets: it is left against right, one country's press against
 another's. ``grouped_tables`` recomputes each outlet-level measure with the
 group column in place of ``outlet``, from the per-article tables, so every
-interval is still a bootstrap over **articles** (an article counts once per
-actor, whichever group it falls in) and every minimum counts articles.
+interval is still over **articles** (a bootstrap; Wilson intervals for the
+frame shares; an article counts once per actor, whichever group it falls
+in) and every minimum counts articles.
 
 Tables made (``NAME_by_COLUMN``): ``article_tone_by_COLUMN`` (as
 ``article_tone_by_outlet``), ``article_frames_by_COLUMN`` (as

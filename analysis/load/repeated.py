@@ -16,7 +16,8 @@ outlet's articles. ``mark_repeated`` finds them per outlet:
   text, and the paragraph's ``reason`` quotes what was left out.
 
 An outlet needs ``MIN_ARTICLES`` articles before anything is learned from it,
-so a corpus of one article per outlet (the seeds) is untouched. What it
+so a corpus of one article per outlet (the seeds) is untouched, and so are
+articles without an outlet (``unknown``: no manifest). What it
 cannot tell: a wire story's standard background paragraph, repeated verbatim
 in a fifth of an outlet's articles, is marked too (its reason says so;
 lower ``MAX_PARAGRAPH_WORDS`` or raise ``SHARE`` if that matters).
@@ -29,6 +30,7 @@ import re
 
 import pandas as pd
 
+from analysis.load.schema import UNKNOWN_OUTLET
 from analysis.load.text import count_words
 
 __all__ = ["MAX_PARAGRAPH_WORDS", "MAX_SENTENCE_WORDS", "MIN_ARTICLES", "SHARE", "mark_repeated", "threshold"]
@@ -58,7 +60,7 @@ def _repeated(rows: pd.DataFrame, outlets: pd.Series, counts: pd.Series) -> pd.S
     outlet = rows["article_id"].map(outlets)
     # (astype: on an Arrow string column, transform("nunique") comes back as strings)
     spread = rows.assign(outlet=outlet).groupby(["outlet", "norm"])["article_id"].transform("nunique").astype("int64")
-    total = outlet.map(counts).astype("int64")
+    total = outlet.map(counts).fillna(0).astype("int64")  # 0: an outlet that teaches nothing
     hit = (total >= MIN_ARTICLES) & (spread >= total.map(threshold)) & rows["norm"].ne("")
     return ("repeated in " + spread.astype(str) + " of " + total.astype(str) + " articles of " + outlet).where(hit)
 
@@ -72,7 +74,8 @@ def mark_repeated(articles: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
     are not modified.
     """
     outlets = articles.set_index("article_id")["outlet"].astype(str)
-    counts = outlets.value_counts()
+    # Without outlets there is no "one outlet's furniture": articles of the unknown outlet teach nothing.
+    counts = outlets[outlets != UNKNOWN_OUTLET].value_counts()
     articles = articles.assign(n_repeated=0)  # in place of the loader's placeholder, same column
     if not (counts >= MIN_ARTICLES).any() or paragraphs.empty:
         return articles, paragraphs, sentences

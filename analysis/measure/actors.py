@@ -495,8 +495,10 @@ class _Matcher:
     def role_phrases(self, text: str) -> list[str]:
         """The role phrases in ``text`` ("the US president"), whoever holds them."""
         keys = self._keys
+        # "US president Joe Biden": a role followed by a name is that name's title, not an unresolved role.
         return [m.group() for m in self.regex.finditer(text)
-                if self.fixed.get(keys.get(m.group()) or _key(m.group()), False) is None]
+                if self.fixed.get(keys.get(m.group()) or _key(m.group()), False) is None
+                and not _CAP_AFTER.match(text, m.end())]
 
     def candidates(self, text: str, date) -> list[dict]:
         """Every form found in ``text`` with the actor it names, before context rules."""

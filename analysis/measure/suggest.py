@@ -326,8 +326,8 @@ def suggest_actors(corpus, min_articles: int = 2, top: int | None = 100) -> pd.D
         surface[key][form] += 1
         titled_count[key] += titled
         per_article[article][key] += 1
-        if key not in example or len(example[key]) > 300 >= len(text):
-            example.setdefault(key, text)
+        if key not in example or len(example[key]) > 300 >= len(text):  # the first sentence short enough
+            example[key] = text
 
     # Places and organisations: every form of one gazetteer entry is one candidate.
     place_of = {key: forms_of_places[key] for key in surface if key in forms_of_places}

@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--frames", default=None, help="your own frame dictionary CSV (default: the shipped one)")
         p.add_argument("--group-by", default=None, metavar="COLUMN",
                        help="also compare groups of outlets by this articles.csv column (leaning, country, owner…): "
-                            "writes NAME_by_COLUMN beside each outlet-level table, and the notebooks show them")
+                            "writes NAME_by_COLUMN beside each outlet-level table; notebook 02 draws them")
         if name == "run":
             p.add_argument("--notebooks", nargs="*", default=None, help="only these notebooks (names or numbers)")
         else:

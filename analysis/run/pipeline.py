@@ -105,9 +105,11 @@ def analyze(
     store = open_cache(cache)
     # What the per-article stage reads besides the inputs hashed apart (min_n only shapes aggregates): the
     # article pooling's numbers, so that rechoosing them recomputes every cached article_tone row; the role
-    # cues and model, so that editing or retraining them recomputes every roles row.
+    # cues and model, and the light tone model the roles read whatever the tone method, so that editing or
+    # retraining any of them recomputes every roles row.
     params: dict = {"pooling": file_hash(CALIBRATION_PATH) if CALIBRATION_PATH.exists() else None,
-                    "roles": [file_hash(p) if p.exists() else None for p in (roles.CUES_PATH, roles.MODEL_PATH)]}
+                    "roles": [file_hash(p) if p.exists() else None for p in (roles.CUES_PATH, roles.MODEL_PATH)]
+                    + [_model_hash("model")]}
     model_hash = _model_hash(method)  # once: the transformer's weights are large
     plan = plan_corpus(folder, exclude=exclude)
     keys = snapshot = None
@@ -137,11 +139,14 @@ def _with_undated_roles(corpus, actors: pd.DataFrame) -> pd.DataFrame:
     undated = undated_roles(corpus, actors)
     if undated.empty:
         return corpus.problems
+    precision = corpus.articles.set_index("article_id")["date_precision"]
+    given = [f"its date gives only the {precision.get(a)} (give the day in articles.csv)"
+             if precision.get(a) in ("month", "year") else "this article has none (give it one in articles.csv)"
+             for a in undated["article_id"]]
     rows = pd.DataFrame({
         "file": undated["file"], "problem": "undated_role",
         "message": [f"{n} role phrase(s) such as {ex!r} name nobody: a role names its holder by the article's date, "
-                    "and this article has none (give it one in articles.csv)" for n, ex in
-                    zip(undated["n_roles"], undated["example"])],
+                    f"and {why}" for n, ex, why in zip(undated["n_roles"], undated["example"], given)],
         "loaded": True,
     })
     return pd.concat([corpus.problems, rows], ignore_index=True)

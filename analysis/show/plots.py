@@ -166,10 +166,13 @@ def finish(fig, title: str, subtitle: str = "", source: str = "") -> plt.Figure:
     return fig
 
 
+TIGHT_SLACK = 1.15  # the house style saves with a tight bounding box: the source line and outside legends add
+
+
 def png_dpi(fig) -> int:
-    """The resolution ``save_figure`` writes ``fig``'s PNG at: ``DPI``, less when a side would pass
-    ``MAX_PX`` pixels, whatever size a caller gave the figure."""
-    return min(DPI, int(MAX_PX / max(fig.get_size_inches())))
+    """The resolution ``save_figure`` writes ``fig``'s PNG at: ``DPI``, less when a side (with
+    ``TIGHT_SLACK`` for what the tight bounding box adds) would pass ``MAX_PX`` pixels."""
+    return min(DPI, int(MAX_PX / (TIGHT_SLACK * max(fig.get_size_inches()))))
 
 
 def save_figure(fig, name: str, data: pd.DataFrame, out_dir, show: bool = True) -> dict[str, Path]:
@@ -331,8 +334,8 @@ def tone_dots(tone: pd.DataFrame, actors: list[str], colors: dict[str, str]):
     those with the most observations), so no colour stands for two outlets.
     """
     outlets = sorted(tone["outlet"].unique())
-    if len(outlets) > len(PALETTE):
-        return _tone_dot_panels(tone, actors)
+    if len(outlets) > len(PALETTE) or len({colors.get(o) for o in outlets}) < len(outlets):
+        return _tone_dot_panels(tone, actors)  # a legend would show one colour for two outlets
     fig, ax = plt.subplots(figsize=fit(10, 1.0 + 0.75 * len(actors)))
     step = 0.8 / max(len(outlets), 1)
     for j, outlet in enumerate(outlets):
