@@ -82,3 +82,12 @@ def test_the_command_writes_the_grouped_tables_and_refuses_an_unknown_column(fol
     assert main(["analyze", str(folder), "--out", str(out), "--method", "vader", "--no-cache",
                  "--group-by", "owner"]) == 2
     assert "usable: country, genre, leaning" in capsys.readouterr().err
+
+
+def test_with_group_adds_the_column_and_names_the_missing_value(tables):
+    from analysis.count.groups import with_group
+
+    tone = with_group(tables["article_tone"], tables["articles"], "leaning")
+    by_file = dict(zip(tone["file"], tone["leaning"]))
+    assert by_file["a1.txt"] == "left" and by_file["c1.txt"] == NO_GROUP
+    assert "leaning" not in tables["article_tone"].columns  # not modified in place

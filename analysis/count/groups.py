@@ -29,7 +29,7 @@ from analysis.load.schema import ARTICLE_COLUMNS
 from analysis.measure.article_tone import summarize_article_tone
 from analysis.measure.stats import DEFAULT_MIN_N
 
-__all__ = ["NO_GROUP", "group_names", "grouped_tables", "table_name"]
+__all__ = ["NO_GROUP", "group_names", "grouped_tables", "table_name", "with_group"]
 
 NO_GROUP = "(none)"
 
@@ -37,6 +37,12 @@ NO_GROUP = "(none)"
 def _group_of(articles: pd.DataFrame, column: str) -> pd.Series:
     values = articles[column].astype("string").str.strip().replace("", pd.NA).fillna(NO_GROUP)
     return pd.Series(values.to_numpy(), index=articles["article_id"].to_numpy(), name=column)
+
+
+def with_group(table: pd.DataFrame, articles: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``table`` (any per-article table, with ``article_id``) with ``column`` from ``articles`` added, a
+    missing value as ``NO_GROUP``. Not modified in place."""
+    return table.assign(**{column: table["article_id"].map(_group_of(articles, column))})
 
 
 def group_names(articles: pd.DataFrame) -> list[str]:
@@ -69,12 +75,12 @@ def grouped_tables(tables: dict, column: str, min_n: int = DEFAULT_MIN_N) -> dic
     summary["small_n"] = summary["n_articles"] < min_n
     out[table_name("articles", column)] = summary
     if "article_tone" in tables:
-        tone = tables["article_tone"].assign(**{column: lambda t: t["article_id"].map(group)})
+        tone = with_group(tables["article_tone"], articles, column)
         out[table_name("article_tone", column)] = summarize_article_tone(tone, by=("name", column), min_n=min_n)
     if "article_frames" in tables:
-        frames = tables["article_frames"].assign(**{column: lambda t: t["article_id"].map(group)})
+        frames = with_group(tables["article_frames"], articles, column)
         out[table_name("article_frames", column)] = article_frame_shares(frames, by=column, min_n=min_n)
     if "roles" in tables:
-        roles = tables["roles"].assign(**{column: lambda t: t["article_id"].map(group)})
+        roles = with_group(tables["roles"], articles, column)
         out[table_name("roles", column)] = roles_by_outlet(roles, by=("name", column), min_n=min_n)
     return out
