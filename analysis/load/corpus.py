@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -23,22 +23,26 @@ import pandas as pd
 from analysis.config import MANIFEST_NAME
 from analysis.load.dates import parse_date
 from analysis.load.files import find_files
+from analysis.load.formats import MANY, reader_for
 from analysis.load.furniture import classify_paragraphs
-from analysis.load.repeated import mark_repeated
 from analysis.load.manifest import Manifest, clean_relpath, read_manifest
 from analysis.load.parallel import parallel_map
-from analysis.load.reading import Unreadable, read_text
+from analysis.load.reading import MAX_BYTES, Unreadable, normalize, read_text
+from analysis.load.repeated import mark_repeated
 from analysis.load.schema import (
     ARTICLE_COLUMNS,
     FRONT_MATTER_KEYS,
     KNOWN_COLUMNS,
+    META_PREFIX,
     PARAGRAPH_COLUMNS,
     PARAGRAPH_META,
     PROBLEM_COLUMNS,
+    RESERVED_COLUMNS,
     SENTENCE_COLUMNS,
     TEXT_SUFFIXES,
     UNKNOWN_OUTLET,
 )
+from analysis.load.sources import Item, ReadOptions
 from analysis.load.text import (
     count_words,
     detect_language,
@@ -49,11 +53,12 @@ from analysis.load.text import (
 __all__ = [
     "Corpus", "CorpusError", "load_corpus", "load_plan", "load_files", "read_manifest", "plan_corpus",
     "select_articles", "assemble",
-    "load_article", "article_from_text", "load_texts", "parse_date", "KNOWN_COLUMNS", "TEXT_SUFFIXES",
+    "load_article", "load_file", "article_from_text", "ReadOptions", "load_texts", "parse_date", "KNOWN_COLUMNS", "TEXT_SUFFIXES",
 ]
 
 # Part of every cache key of the loading step: bump it when loading changes its output.
-LOADER_VERSION = "load-2"  # 2: invisible characters, bad UTF-8 bytes, HTML furniture, front matter
+LOADER_VERSION = "load-3"  # 3: readers of exports, PDFs, web pages and tables, many articles per file
+# 2: invisible characters, bad UTF-8 bytes, HTML furniture, front matter
 
 
 class CorpusError(Exception):
@@ -115,7 +120,76 @@ class LoadedArticle:
     language: str | None
     notes: list[tuple[str, str]]
     error: Unreadable | None = None
-    found_meta: dict[str, str] = field(default_factory=dict)  # metadata the file carries (YAML front matter)
+    found_meta: dict[str, str] = field(default_factory=dict)  # metadata the file carries (front matter, an export's lines)
+    source_file: str | None = None  # the file it came from, when ``file`` names one article of it (FILE#N)
+    item: int = 1  # its position in that file, from 1
+    format: str = "text"  # the reader's name for the format (formats.MANY hold many articles per file)
+
+
+def _failed(rel: str, err: Unreadable) -> LoadedArticle:
+    return LoadedArticle(rel, None, None, None, [], [], None, [], error=err)
+
+
+def load_file(path: Path, rel: str, meta: dict[str, str], options: ReadOptions | None = None,
+              item_rows: dict[str, dict[str, str]] | None = None) -> list[LoadedArticle]:
+    """Every article of one file, in file order. Never raises: what cannot be used comes back with ``error``.
+
+    A text, Markdown or HTML file, a PDF or a web page is one article named
+    ``rel``; an export or a table gives one article per entry or row, named
+    ``rel#N`` (N from 1). ``meta`` is the file's manifest row and
+    ``item_rows`` the rows naming one of its articles (``rel#N``), which win
+    over it. A file that cannot be used at all is one article with
+    ``error``; so is an entry of an export without a body.
+    """
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise Unreadable("too_large", f"{size / 1e6:.0f} MB is more than the {MAX_BYTES / 1e6:.0f} MB limit "
+                             "for one file.")
+        if size == 0:
+            raise Unreadable("empty", "The file is empty (0 bytes).")
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+        reader = reader_for(path.suffix, head)  # the ZIP kinds are told apart by their bytes below
+        if reader is None:
+            return [load_article(path, rel, meta)]
+        data = path.read_bytes()
+        if head.startswith(b"PK"):
+            reader = reader_for(path.suffix, data)
+        items = reader(data, rel, options)
+    except Unreadable as err:
+        return [_failed(rel, err)]
+    except OSError as err:
+        return [_failed(rel, Unreadable("unreadable", f"Cannot read the file: {err.strerror}."))]
+    except Exception as err:  # noqa: BLE001 - reported per file, never lost
+        return [_failed(rel, Unreadable(
+            "internal_error", f"The loader failed on this file ({type(err).__name__}: {err}); please report it."))]
+    if not items:
+        return [_failed(rel, Unreadable("empty", "The file holds no article."))]
+    return articles_from_items(items, rel, meta, item_rows)
+
+
+def articles_from_items(items: list[Item], rel: str, meta: dict[str, str],
+                        item_rows: dict[str, dict[str, str]] | None = None) -> list[LoadedArticle]:
+    """The ``LoadedArticle`` of each article a reader found in the file ``rel`` (see ``load_file``)."""
+    many = len(items) > 1 or any(it.format in MANY for it in items)
+    out = []
+    for i, it in enumerate(items, start=1):
+        name = f"{rel}#{i}" if many else rel
+        row = {**meta, **(item_rows or {}).get(name, {})}
+        if it.error is not None:
+            art = _failed(name, Unreadable(*it.error))
+        else:
+            try:
+                art = article_from_text(normalize(it.text), name, row, notes=it.notes, found=it.meta)
+            except Exception as err:  # noqa: BLE001 - one odd entry never loses the others
+                art = _failed(name, Unreadable("internal_error", f"The loader failed on this article "
+                                               f"({type(err).__name__}: {err}); please report it."))
+            else:
+                if not art.text.strip():
+                    art = _failed(name, Unreadable("empty", "The article has no text."))
+        out.append(replace(art, source_file=rel if many else None, item=i, format=it.format))
+    return out
 
 
 def load_article(path: Path, rel: str, meta: dict[str, str]) -> LoadedArticle:
@@ -127,13 +201,11 @@ def load_article(path: Path, rel: str, meta: dict[str, str]) -> LoadedArticle:
     try:
         return _load_article(path, rel, meta)
     except Unreadable as err:
-        return LoadedArticle(rel, None, None, None, [], [], None, [], error=err)
+        return _failed(rel, err)
     except OSError as err:
-        return LoadedArticle(
-            rel, None, None, None, [], [], None, [], error=Unreadable("unreadable", f"Cannot read the file: {err.strerror}.")
-        )
+        return _failed(rel, Unreadable("unreadable", f"Cannot read the file: {err.strerror}."))
     except Exception as err:  # noqa: BLE001 - reported per file, never lost
-        return LoadedArticle(rel, None, None, None, [], [], None, [], error=Unreadable(
+        return _failed(rel, Unreadable(
             "internal_error", f"The loader failed on this file ({type(err).__name__}: {err}); please report it."))
 
 
@@ -169,13 +241,16 @@ def _load_article(path: Path, rel: str, meta: dict[str, str]) -> LoadedArticle:
 
 
 def article_from_text(text: str, rel: str, meta: dict[str, str], markdown: bool = False, encoding: str | None = None,
-                      notes: list[tuple[str, str]] | None = None) -> LoadedArticle:
+                      notes: list[tuple[str, str]] | None = None, found: dict[str, str] | None = None) -> LoadedArticle:
     """Clean and split one article already decoded to ``text`` (what ``load_article`` does after reading the file).
 
     ``rel`` names the article (its file); ``meta`` is its metadata row
-    (``title`` and ``author`` mark the lines that repeat them).
+    (``title`` and ``author`` mark the lines that repeat them); ``found``
+    what a reader found in the file itself (an export's headline line),
+    which the manifest's row overrides, as it does YAML front matter.
     """
-    front_end, found = front_matter(text)
+    front_end, front = front_matter(text)
+    found = {**front, **{k: str(v) for k, v in (found or {}).items() if v not in (None, "")}}
     meta = {**found, **{k: v for k, v in meta.items() if v}}  # the manifest wins over the file
     spans = split_paragraphs(text)
     texts = [text[a:b] for a, b in spans]
@@ -224,13 +299,25 @@ class Plan:
     files: list[str]  # article files, sorted relative posix paths
     metas: list[dict[str, str]]  # their manifest rows ({} when none)
     problems: list[tuple[str, str, str, bool]]  # manifest problems, unsupported and missing files
+    options: ReadOptions = field(default_factory=ReadOptions)
+    item_rows: dict[str, dict[str, str]] = field(default_factory=dict)  # manifest rows naming FILE#N
+
+    def rows_of(self, rel: str) -> dict[str, dict[str, str]]:
+        """The manifest rows naming one article of the file ``rel`` (``rel#N``)."""
+        return {k: v for k, v in self.item_rows.items() if k.rsplit("#", 1)[0] == rel}
+
+    def tasks(self) -> list[tuple]:
+        """The arguments of ``load_file`` for each planned file."""
+        return [(self.folder / rel, rel, meta, self.options, self.rows_of(rel)) for rel, meta in zip(self.files, self.metas)]
 
 
-def plan_corpus(folder, exclude=()) -> Plan:
+def plan_corpus(folder, exclude=(), options: ReadOptions | None = None) -> Plan:
     """Find the article files and read the manifest; raise ``CorpusError`` for an unusable folder.
 
     ``exclude``: folders inside ``folder`` whose files are not articles (the
-    run's output and cache folders); each is reported once.
+    run's output and cache folders); each is reported once. ``options``:
+    which columns of a table hold the text, title, outlet... (found by their
+    common names when not given).
     """
     folder = Path(folder).expanduser()
     if not folder.exists():
@@ -241,40 +328,56 @@ def plan_corpus(folder, exclude=()) -> Plan:
     manifest = read_manifest(folder)
     problems = list(manifest.problems)
     files, others, skipped = find_files(folder, exclude)
+    if manifest.is_table:  # articles.csv is the articles themselves, not their metadata
+        files = sorted([*files, MANIFEST_NAME])
     problems.extend(skipped)
     for name in others:
         problems.append((name, "unsupported_type", f"'{Path(name).suffix or 'no extension'}' files are not read; "
                          f"save articles as {', '.join(TEXT_SUFFIXES)}.", False))
     by_key = {clean_relpath(rel): rel for rel in files}
+    item_rows = {}
+    for key, row in manifest.rows.items():  # a row naming one article of a file: FILE#N
+        base, _, n = key.rpartition("#")
+        if base in by_key and n.isdigit() and key not in by_key:
+            item_rows[f"{by_key[base]}#{int(n)}"] = row
     if manifest.present and not any(code in ("bad_manifest", "outside_link") for _, code, _, _ in manifest.problems):
         other_keys = {clean_relpath(rel) for rel in others}
         skipped_keys = {clean_relpath(rel) for rel, *_ in skipped}
-        for rel in sorted(set(manifest.rows) - set(by_key) - skipped_keys):
+        item_keys = {clean_relpath(k) for k in item_rows}
+        for rel in sorted(set(manifest.rows) - set(by_key) - skipped_keys - item_keys):
             reason = "is not an article file type" if rel in other_keys else "does not exist in the folder"
             problems.append((rel, "missing_file", f"The manifest ({MANIFEST_NAME}) lists this file but it {reason}.", False))
     metas = [dict(manifest.rows.get(clean_relpath(rel), {})) for rel in files]
-    return Plan(folder, manifest, files, metas, problems)
+    return Plan(folder, manifest, files, metas, problems, options or ReadOptions(), item_rows)
 
 
 def select_articles(plan: Plan, results) -> tuple[list[tuple[LoadedArticle, dict]], list[str], list[tuple]]:
-    """Decide which loaded files enter the corpus, in file order.
+    """Decide which loaded articles enter the corpus, in file order.
 
-    ``results`` are the ``load_article`` results for ``plan.files`` (only
-    ``file``, ``error``, ``sha256``, ``notes`` and ``language`` are read).
-    Returns the kept ``(article, manifest row)`` pairs, their article ids,
-    and every problem so far (the plan's, then per file: unreadable,
-    duplicate, repairs made, no manifest row, not English).
+    ``results`` are the ``load_file`` results for ``plan.files``, one list of
+    articles per file (only ``file``, ``error``, ``sha256``, ``notes``,
+    ``language`` and ``found_meta`` are read). Returns the kept
+    ``(article, manifest row)`` pairs, their article ids, and every problem
+    so far (the plan's, then per article: unreadable, duplicate, repairs
+    made, no manifest row, not English; then manifest rows naming an article
+    a file does not hold).
     """
     problems = list(plan.problems)
     kept: list[tuple[LoadedArticle, dict[str, str]]] = []
     manifest = plan.manifest
-    listed = [clean_relpath(rel) in manifest.rows for rel in plan.files]
-    # Of several files with the same text, the first with a manifest row is kept (else the first).
+    flat = []  # (article, its manifest row, whether the manifest has a row for it or its file)
+    for rel, meta, arts in zip(plan.files, plan.metas, results):
+        listed = clean_relpath(rel) in manifest.rows
+        for art in arts:
+            own = plan.item_rows.get(art.file)
+            flat.append((art, {**meta, **(own or {})}, listed or own is not None))
+    # Of several articles with the same text, the first with a manifest row is kept (else the first).
     keeper: dict[str, str] = {}
-    for rel, art, has_row in sorted(zip(plan.files, results, listed), key=lambda t: not t[2]):
+    for art, _, has_row in sorted(flat, key=lambda t: not t[2]):
         if art.error is None:
-            keeper.setdefault(art.sha256, rel)
-    for rel, meta, art, has_row in zip(plan.files, plan.metas, results, listed):
+            keeper.setdefault(art.sha256, art.file)
+    for art, meta, has_row in flat:
+        rel = art.file
         if art.error is not None:
             problems.append((rel, art.error.code, art.error.message, False))
             continue
@@ -282,16 +385,27 @@ def select_articles(plan: Plan, results) -> tuple[list[tuple[LoadedArticle, dict
             problems.append((rel, "duplicate", f"Same text as {keeper[art.sha256]}; not analysed twice.", False))
             continue
         problems.extend((rel, code, message, True) for code, message in art.notes)
-        if manifest.present and not has_row:
+        if manifest.present and not has_row and not art.found_meta.get("outlet"):
             problems.append((rel, "no_metadata", f"No row in {MANIFEST_NAME}; loaded with outlet '{UNKNOWN_OUTLET}'.", True))
         if art.language != "en":
             name = "could not be identified" if art.language == "unknown" else f"looks like '{art.language}'"
             problems.append((rel, "not_english", f"The language {name}, not English; it is loaded but left out of "
                              "English-only scores.", True))
         kept.append((art, meta))
+    held = Counter(art.source_file or art.file for art, _, _ in flat)
+    for name in sorted(set(plan.item_rows) - {art.file for art, _, _ in flat}):
+        base, _, n = name.rpartition("#")
+        problems.append((name, "missing_file", f"The manifest ({MANIFEST_NAME}) lists article {n} of {base}, which "
+                         f"holds {held[base]} article(s).", False))
     if not manifest.present and plan.files:
-        problems.append((MANIFEST_NAME, "no_manifest", f"No {MANIFEST_NAME} in the folder; every file loads with "
-                         f"outlet '{UNKNOWN_OUTLET}' and no date.", True))
+        anonymous = sum(not art.found_meta.get("outlet") for art, _ in kept)
+        if anonymous == len(kept) and not manifest.is_table:
+            problems.append((MANIFEST_NAME, "no_manifest", f"No {MANIFEST_NAME} in the folder; every file loads with "
+                             f"outlet '{UNKNOWN_OUTLET}' and no date.", True))
+        elif anonymous:
+            problems.append((MANIFEST_NAME, "no_outlet", f"{anonymous} of {len(kept)} articles name no outlet "
+                             f"(no row in a {MANIFEST_NAME} with a file column, none in the file itself); they load "
+                             f"with outlet '{UNKNOWN_OUTLET}'.", True))
     return kept, _article_ids([art.file for art, _ in kept]), problems
 
 
@@ -303,8 +417,18 @@ def assemble(folder: Path, kept, ids: list[str], manifest_columns: list[str], pr
     return Corpus(folder, articles, paragraphs, sentences, pd.DataFrame(problems, columns=PROBLEM_COLUMNS))
 
 
-def load_corpus(folder, jobs: int = 1) -> Corpus:
-    """Load every article under ``folder`` into a ``Corpus``.
+def load_corpus(source, jobs: int = 1, *, text: str | None = None, title: str | None = None,
+                outlet: str | None = None, date: str | None = None, author: str | None = None,
+                url: str | None = None) -> Corpus:
+    """Load every article under a folder, or every row of a DataFrame, into a ``Corpus``.
+
+    ``source`` is a folder (text, Markdown, HTML, news-database exports,
+    PDFs and tables, mixed as you like; see the README's table of formats)
+    or a pandas DataFrame with one article per row. ``text``, ``title``,
+    ``outlet``, ``date``, ``author``, ``url`` name the columns of a table
+    (or of the DataFrame) that hold each field, where their common names
+    would not find them (``body``, ``headline``, ``source``...); every other
+    column is kept as an article column, usable by ``--group-by``.
 
     ``jobs`` > 1 reads and splits the files in that many worker processes;
     the result is the same as with one. (``analysis.analyze`` loads through
@@ -312,14 +436,36 @@ def load_corpus(folder, jobs: int = 1) -> Corpus:
     an earlier run is not read again.)
 
     Raises ``CorpusError`` only when ``folder`` does not exist or is not a
-    folder. Everything else (unreadable, empty, binary or duplicate files,
-    manifest rows without files, files without manifest rows, bad dates,
-    non-English text) is loaded where possible and reported in ``problems``.
+    folder, and ``ValueError`` when a named column is not in the DataFrame.
+    Everything else (unreadable, empty, binary or duplicate files, manifest
+    rows without files, files without manifest rows, bad dates, non-English
+    text, export entries without a body) is loaded where possible and
+    reported in ``problems``.
 
     >>> corpus = load_corpus("seeds")  # doctest: +SKIP
     >>> corpus.articles[["outlet", "n_words"]]  # doctest: +SKIP
+    >>> load_corpus(frame, text="body", outlet="source")  # doctest: +SKIP
     """
-    return load_plan(plan_corpus(folder), jobs)
+    options = ReadOptions(text_column=text, title_column=title, outlet_column=outlet, date_column=date,
+                          author_column=author, url_column=url)
+    if isinstance(source, pd.DataFrame):
+        return _load_frame(source, options)
+    return load_plan(plan_corpus(source, options=options), jobs)
+
+
+def _load_frame(frame: pd.DataFrame, options: ReadOptions) -> Corpus:
+    """The ``Corpus`` of a DataFrame's rows, read as a table file's rows are (named ``dataframe#N``)."""
+    from analysis.load.readers.tables import table_items
+
+    try:
+        items = table_items(frame, "dataframe", options)
+    except Unreadable as err:
+        raise ValueError(err.message) from None
+    arts = articles_from_items(items, "dataframe", {})
+    plan = Plan(Path("."), Manifest(present=False, rows={}, columns=[], problems=[]), ["dataframe"], [{}], [],
+                options)
+    kept, ids, problems = select_articles(plan, [arts])
+    return assemble(plan.folder, kept, ids, [], problems)
 
 
 def load_texts(records, text: str = "text", file: str = "file") -> Corpus:
@@ -345,52 +491,78 @@ def load_texts(records, text: str = "text", file: str = "file") -> Corpus:
     for name, r, meta in zip(names, records, metas):
         body = r.get(text)
         if not isinstance(body, str) or not body.strip():
-            results.append(LoadedArticle(name, None, None, None, [], [], None, [],
-                                         error=Unreadable("empty", "The text is empty.")))
+            results.append([_failed(name, Unreadable("empty", "The text is empty."))])
         else:
-            results.append(article_from_text(body, name, meta))
+            results.append([article_from_text(body, name, meta)])
     plan = Plan(Path("."), manifest, names, metas, [])
     kept, ids, problems = select_articles(plan, results)
     return assemble(plan.folder, kept, ids, columns, problems)
 
 
-def load_plan(plan: Plan, jobs: int = 1, results: list[LoadedArticle | None] | None = None) -> Corpus:
+def load_plan(plan: Plan, jobs: int = 1, results: list[list[LoadedArticle] | None] | None = None) -> Corpus:
     """``load_corpus`` of a planned folder.
 
-    ``results``: the ``load_article`` result of each planned file where one
+    ``results``: the ``load_file`` result of each planned file where one
     is already at hand (a cache's), None where the file must be read.
     """
     kept, ids, problems = select_articles(plan, load_files(plan, jobs, results))
     return assemble(plan.folder, kept, ids, plan.manifest.columns, problems)
 
 
-def load_files(plan: Plan, jobs: int = 1, results: list[LoadedArticle | None] | None = None) -> list[LoadedArticle]:
-    """``load_article`` for every planned file that has no result in ``results`` yet (in ``jobs`` processes)."""
-    tasks = [(plan.folder / rel, rel, meta) for rel, meta in zip(plan.files, plan.metas)]
+def load_files(plan: Plan, jobs: int = 1,
+               results: list[list[LoadedArticle] | None] | None = None) -> list[list[LoadedArticle]]:
+    """``load_file`` for every planned file that has no result in ``results`` yet (in ``jobs`` processes)."""
+    tasks = plan.tasks()
     results = list(results) if results is not None else [None] * len(tasks)
     todo = [i for i, r in enumerate(results) if r is None]
-    for i, art in zip(todo, parallel_map(load_article, [tasks[i] for i in todo], jobs)):
-        results[i] = art
+    for i, arts in zip(todo, parallel_map(load_file, [tasks[i] for i in todo], jobs)):
+        results[i] = arts
     return results
 
 
+def _stem(name: str) -> str:
+    """An article's name without its file's extension: ``a/b.txt`` → ``a/b``, ``x.docx#3`` → ``x#3``."""
+    base, sep, n = name.rpartition("#")
+    if sep and n.isdigit():
+        return str(Path(base).with_suffix("")) + sep + n
+    return str(Path(name).with_suffix(""))
+
+
 def _article_ids(files: list[str]) -> list[str]:
-    """The file path without its extension, or the full path when two files would clash."""
-    stems = [str(Path(f).with_suffix("")) for f in files]
+    """The article's name without its file's extension, or the full name when two would clash."""
+    stems = [_stem(f) for f in files]
     clash = {s for s, n in Counter(stems).items() if n > 1}
     return [f if s in clash else s for f, s in zip(files, stems)]
 
 
+def _found_columns(loaded, manifest_columns: list[str]) -> dict[str, str]:
+    """Fields the readers found beyond the known ones (an export's ``doc_id``, a table's other columns): their
+    article column names, a name the corpus tables use taking ``META_PREFIX`` (as a manifest's column does)."""
+    taken = set(manifest_columns) | set(KNOWN_COLUMNS)
+    out: dict[str, str] = {}
+    for art, _ in loaded:
+        for key in art.found_meta:
+            if key not in taken and key not in out:
+                out[key] = META_PREFIX + key if key in RESERVED_COLUMNS else key
+    return out
+
+
 def _articles_frame(loaded, ids: list[str], manifest_columns: list[str], problems: list) -> pd.DataFrame:
-    extra = [c for c in manifest_columns if c not in KNOWN_COLUMNS]
+    found_columns = _found_columns(loaded, manifest_columns)
+    extra = [c for c in manifest_columns if c not in KNOWN_COLUMNS] + list(found_columns.values())
     parsed: dict[str, pd.Timestamp] = {}  # each distinct date string is parsed once (many articles share a day)
     rows = []
     for article_id, (art, meta) in zip(ids, loaded):
         meta = {**art.found_meta, **{k: v for k, v in meta.items() if v}}  # the manifest wins over the file
         body = [p for p in art.paragraphs if p["kind"] == "body"]
+        for key, column in found_columns.items():
+            if column != key and key in meta:
+                meta[column] = meta.pop(key)
         row = {
             "article_id": article_id,
             "file": art.file,
+            "source_file": art.source_file or art.file,
+            "item": art.item,
             **{c: meta.get(c) or None for c in KNOWN_COLUMNS},
             "language": art.language,
             "n_paragraphs": len(art.paragraphs),
@@ -401,6 +573,7 @@ def _articles_frame(loaded, ids: list[str], manifest_columns: list[str], problem
             "n_repeated": 0,  # set by mark_repeated, which reads the whole corpus
             "sha256": art.sha256,
             "encoding": art.encoding,
+            "format": art.format,
         }
         row["outlet"] = row["outlet"] or UNKNOWN_OUTLET
         row.update({c: meta.get(c) or None for c in extra})
@@ -419,12 +592,12 @@ def _articles_frame(loaded, ids: list[str], manifest_columns: list[str], problem
     frame = pd.DataFrame(rows, columns=ARTICLE_COLUMNS + extra)
     # Text columns are strings even when every value is missing, so that tables
     # built per article (the Dask engine) have the same types as a whole corpus.
-    for col in ["article_id", "file", *KNOWN_COLUMNS, "date_precision", "date_text", "language", "sha256", "encoding",
-                *extra]:
+    for col in ["article_id", "file", "source_file", *KNOWN_COLUMNS, "date_precision", "date_text", "language", "sha256",
+                "encoding", "format", *extra]:
         if col != "date":
             frame[col] = frame[col].astype("str")
     frame["date"] = pd.to_datetime(frame["date"])
-    for col in ("n_paragraphs", "n_body_paragraphs", "n_sentences", "n_words", "n_chars", "n_repeated"):
+    for col in ("item", "n_paragraphs", "n_body_paragraphs", "n_sentences", "n_words", "n_chars", "n_repeated"):
         frame[col] = frame[col].astype("int64")
     return frame
 

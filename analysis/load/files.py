@@ -20,7 +20,7 @@ from analysis.config import (
     PACKAGE_NAME,
     PROVENANCE_NAME,
 )
-from analysis.load.schema import TEXT_SUFFIXES
+from analysis.load.schema import READ_SUFFIXES
 
 __all__ = ["find_files", "inside_folder", "is_cache", "is_run_output", "link_target"]
 
@@ -76,7 +76,7 @@ def find_files(folder: Path, exclude=()) -> tuple[list[str], list[str], list[tup
             elif problem:
                 skipped.append((rel, *problem, False))
             else:
-                (articles if path.suffix.lower() in TEXT_SUFFIXES else others).append(rel)
+                (articles if path.suffix.lower() in READ_SUFFIXES else others).append(rel)
     return sorted(articles), sorted(others), sorted(skipped)
 
 

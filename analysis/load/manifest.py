@@ -18,7 +18,10 @@ from analysis.load.files import inside_folder, link_target
 from analysis.load.reading import Unreadable, decode_bytes
 from analysis.load.schema import META_PREFIX, RESERVED_COLUMNS
 
-__all__ = ["Manifest", "clean_relpath", "read_manifest"]
+__all__ = ["TEXT_NAMES", "Manifest", "clean_relpath", "read_manifest"]
+
+# Column names that hold an article's text in a table (compared lower-case, "_" as a space).
+TEXT_NAMES = ("text", "body", "content", "article", "full text", "story text")
 
 
 @dataclass
@@ -27,6 +30,7 @@ class Manifest:
     columns: list[str]
     problems: list[tuple[str, str, str, bool]]
     present: bool
+    is_table: bool = False  # articles.csv holds the articles themselves (a text column, no file column)
 
 
 def read_manifest(folder: Path) -> Manifest:
@@ -41,7 +45,8 @@ def read_manifest(folder: Path) -> Manifest:
     column named like one of the corpus tables' own (``text``, ``kind``,
     ``sha256``, …) is kept as ``meta_<name>`` and reported. A manifest
     without a ``file`` column cannot be matched to files and is reported
-    whole. A manifest that is a link to a file outside the folder is not read.
+    whole, unless it has a text column (``text``, ``body``...): then it is a
+    table of articles, read as the other tables are (``is_table``). A manifest that is a link to a file outside the folder is not read.
     """
     path = folder / MANIFEST_NAME
     if path.is_symlink() and not inside_folder(path, folder):
@@ -72,6 +77,8 @@ def read_manifest(folder: Path) -> Manifest:
     if not records:
         return bad("bad_manifest", f"The manifest ({MANIFEST_NAME}) is empty. All files load with outlet 'unknown'.")
     header = [h.strip().lower() for h in records[0]]
+    if "file" not in header and any(" ".join(h.replace("_", " ").split()) in TEXT_NAMES for h in header):
+        return Manifest({}, [], [], present=False, is_table=True)  # a table of articles: read as one
     if "file" not in header:
         return bad(
             "bad_manifest",

@@ -8,10 +8,13 @@ renamed (``RESERVED_COLUMNS``, ``META_PREFIX``).
 from __future__ import annotations
 
 __all__ = ["ARTICLE_COLUMNS", "FRONT_MATTER_KEYS", "KNOWN_COLUMNS", "META_PREFIX", "PARAGRAPH_COLUMNS",
-           "PARAGRAPH_META", "PROBLEM_COLUMNS", "RESERVED_COLUMNS", "SENTENCE_COLUMNS", "TEXT_SUFFIXES",
-           "UNKNOWN_OUTLET"]
+           "PARAGRAPH_META", "PROBLEM_COLUMNS", "READ_SUFFIXES", "RESERVED_COLUMNS", "SENTENCE_COLUMNS",
+           "TEXT_SUFFIXES", "UNKNOWN_OUTLET"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+# Every extension the loader reads: text, then news-database exports, PDFs and tables (see ``formats``).
+READ_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".rtf", ".pdf", ".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".parquet",
+                 ".xlsx", ".xlsm")
 KNOWN_COLUMNS = ("outlet", "country", "title", "date", "author", "url", "genre")
 # Metadata a file can carry itself (YAML front matter), used where the manifest has none.
 FRONT_MATTER_KEYS = {"title": "title", "headline": "title", "date": "date", "published": "date",
@@ -22,9 +25,9 @@ META_PREFIX = "meta_"
 UNKNOWN_OUTLET = "unknown"
 
 ARTICLE_COLUMNS = [
-    "article_id", "file", "outlet", "country", "title", "date", "date_precision", "date_text", "author", "url", "genre",
+    "article_id", "file", "source_file", "item", "outlet", "country", "title", "date", "date_precision", "date_text", "author", "url", "genre",
     "language", "n_paragraphs", "n_body_paragraphs", "n_sentences", "n_words", "n_chars", "n_repeated",
-    "sha256", "encoding",
+    "sha256", "encoding", "format",
 ]
 PARAGRAPH_COLUMNS = [
     "article_id", "paragraph", "text", "kind", "reason", "n_words", "n_sentences",

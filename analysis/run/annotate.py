@@ -61,7 +61,8 @@ def table_hash(table) -> str:
 
 def load_keys(plan: Plan) -> list[str]:
     """The cache key of each planned file: its name, its bytes' hash, its manifest row and the loader's version."""
-    return [cache_key(LOADER_VERSION, rel, file_hash(plan.folder / rel), meta) for rel, meta in zip(plan.files, plan.metas)]
+    return [cache_key(LOADER_VERSION, rel, file_hash(plan.folder / rel), meta, plan.rows_of(rel), plan.options.key())
+            for rel, meta in zip(plan.files, plan.metas)]
 
 
 def cached_load(plan: Plan, jobs: int, cache: Cache | None, keys: list[str] | None = None) -> Corpus:

@@ -61,8 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("check", help="load a corpus folder and report every file that could not be used")
+    p = sub.add_parser("check", help="load a corpus folder and report every file that could not be used",
+                       description="Load a corpus folder (text, Markdown, HTML, Nexis/Factiva exports, PDFs, tables) "
+                                   "and list every file: how many articles it gave in which format, or why it "
+                                   "could not be used.",
+                       epilog="example: python -m analysis check my_corpus --text-column story")
     p.add_argument("folder")
+    _column_flags(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("suggest-actors", help="propose an actors table for a corpus, to edit and pass with --actors",
@@ -79,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-articles", type=_positive, default=2,
                    help="only names found in at least this many articles (default 2)")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists (your edits would be lost)")
+    _column_flags(p)
     p.set_defaults(func=cmd_suggest_actors)
 
     for name, func, what in (
@@ -97,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--group-by", default=None, metavar="COLUMN",
                        help="also compare groups of outlets by this articles.csv column (leaning, country, owner…): "
                             "writes NAME_by_COLUMN beside each outlet-level table; notebook 02 draws them")
+        _column_flags(p)
         if name == "run":
             p.add_argument("--notebooks", nargs="*", default=None, help="only these notebooks (names or numbers)")
         else:
@@ -304,8 +311,27 @@ def _save_traceback(args) -> Path | None:
     return None
 
 
+def _column_flags(p) -> None:
+    """``--text-column`` and the other flags naming a table's columns (see ``pipeline.COLUMN_FIELDS``)."""
+    group = p.add_argument_group("tables (CSV, TSV, JSONL, Parquet, Excel)",
+                                 "which column holds each field, where its common name would not find it")
+    for field, names in (("text", "text, body, content"), ("title", "title, headline"),
+                         ("outlet", "outlet, source, publication, media_name"),
+                         ("date", "date, published, publish_date"), ("author", "author, byline"),
+                         ("url", "url, link")):
+        group.add_argument(f"--{field}-column", default=None, metavar="NAME",
+                           help=f"the column of the {field} (default: the first of {names})")
+
+
+def _columns(args) -> dict[str, str]:
+    """The table columns named by ``_column_flags``, as ``{"text": "story", ...}``."""
+    from analysis.run.pipeline import COLUMN_FIELDS
+
+    return {f: getattr(args, f"{f}_column") for f in COLUMN_FIELDS if getattr(args, f"{f}_column", None)}
+
+
 def cmd_check(args) -> int:
-    corpus = load_corpus(args.folder)
+    corpus = load_corpus(args.folder, **_columns(args))
     print(format_check(corpus))
     return check_status(corpus)
 
@@ -320,7 +346,7 @@ def cmd_suggest_actors(args) -> int:
         print(f"error: {out} exists; pass --force to overwrite it (its edits would be lost), or another --out.",
               file=sys.stderr)
         return EXIT_USAGE
-    corpus = load_corpus(args.folder)
+    corpus = load_corpus(args.folder, **_columns(args))
     status = check_status(corpus)
     if status == EXIT_UNUSABLE:
         print(format_check(corpus))
@@ -353,14 +379,23 @@ def check_status(corpus) -> int:
 
 
 def format_check(corpus) -> str:
-    """One line per file (loaded, or its problems), then a summary line."""
+    """One line per file (loaded, with its articles and format; or its problems), then a summary line by format."""
+    import pandas as pd
+
     lines = []
     by_file = corpus.problems.groupby("file", sort=False)
     problem_files = {name: group for name, group in by_file}
-    for file in corpus.articles["file"]:
-        if file in problem_files:
+    articles = corpus.articles
+    sources = articles["source_file"] if "source_file" in articles.columns else articles["file"]
+    formats = articles["format"] if "format" in articles.columns else pd.Series("text", index=articles.index)
+    for source, group in articles.groupby(sources, sort=False):
+        names = set(group["file"])
+        if names & set(problem_files):
             continue
-        lines.append(f"ok       {file}")
+        fmt = formats[group.index[0]]
+        many = len(group) > 1 or group["file"].iloc[0] != source
+        lines.append(f"ok       {source}" + (f" ({len(group)} article{'s' * (len(group) != 1)}, {fmt})" if many else
+                                           "" if fmt == "text" else f" ({fmt})"))
     for file, group in problem_files.items():
         loaded = bool(group["loaded"].all())
         status = "loaded " if loaded else "SKIPPED"
@@ -373,6 +408,11 @@ def format_check(corpus) -> str:
     )
     if corpus.articles.empty:
         summary += " Nothing to analyse."
+    else:
+        counts = pd.DataFrame({"format": formats, "source": sources}).groupby("format", sort=False)["source"]
+        summary += " By format: " + ", ".join(
+            f"{fmt} {n_articles} article{'s' * (n_articles != 1)} from {n_files} file{'s' * (n_files != 1)}"
+            for fmt, n_articles, n_files in zip(counts.size().index, counts.size(), counts.nunique())) + "."
     lines.append(summary)
     return "\n".join(lines)
 
@@ -397,7 +437,7 @@ def _analyze_dask(args) -> int:
     folder = Path(args.folder) if args.folder else _seeds()
     out = Path(args.out) if args.out else PROJECT_DIR
     result = analyze_dask(folder, out, scheduler=args.scheduler, method=args.method,
-                          actors=args.actors, frame_table=args.frames)
+                          actors=args.actors, frame_table=args.frames, columns=_columns(args))
     write_tables(result, out)  # problems and the aggregates; per-article tables are already partitioned
     articles = read_table(out, "articles")
     print(f"{0 if articles is None else len(articles)} article(s) analysed on Dask; tables in {out / 'tables'}")
@@ -451,7 +491,7 @@ def _analyze(args, cache=None):
     tables = analyze(
         folder, jobs=args.jobs, cache=store if store is not None else False, method=args.method,
         actors=args.actors, frame_table=args.frames, progress=sys.stderr.isatty(),
-        exclude=inside,
+        exclude=inside, columns=_columns(args),
     )
     if store is not None and store.rejected:
         path, reason = store.rejected[0]
@@ -475,6 +515,7 @@ def _analyze(args, cache=None):
             return EXIT_USAGE, None
     written = write_tables(tables, out)
     parameters = {k: getattr(args, k) for k in ("method", "actors", "frames", "jobs", "group_by")}
+    parameters["columns"] = _columns(args) or None
     write_manifest(out, corpus, parameters)
     print(f"{len(written)} tables written to {out / 'tables'}; provenance in {out / 'manifest.json'}")
     return status, out
@@ -547,7 +588,7 @@ def _run(args, cache=None) -> int:
     folder = Path(args.folder) if args.folder else _seeds()
     try:
         options = {"method": args.method, "actors_file": args.actors, "frames_file": args.frames,
-                   "group_by": args.group_by}
+                   "group_by": args.group_by, "columns": _columns(args) or None}
         outputs = run_notebooks(folder, out, only=args.notebooks, log=print, options=options, jobs=args.jobs)
     except NotebookFailed as err:
         print(f"error: {err}", file=sys.stderr)

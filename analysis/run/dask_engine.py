@@ -16,6 +16,7 @@ network file system) and ``out_dir`` must be writable by them.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +26,7 @@ from analysis.load.corpus import (
     PROBLEM_COLUMNS,
     LoadedArticle,
     assemble,
-    load_article,
+    load_file,
     plan_corpus,
     select_articles,
 )
@@ -33,6 +34,7 @@ from analysis.measure.actors import load_actors
 from analysis.measure.stats import DEFAULT_MIN_N
 from analysis.models import scorers
 from analysis.run.aggregate import aggregate
+from analysis.run.pipeline import read_options
 from analysis.run.annotate import PER_ARTICLE, annotate_article
 
 __all__ = ["analyze_dask", "read_table", "TABLES"]
@@ -40,9 +42,9 @@ __all__ = ["analyze_dask", "read_table", "TABLES"]
 TABLES = ("articles", "paragraphs", "sentences", *PER_ARTICLE)
 
 
-def _summary(art: LoadedArticle) -> LoadedArticle:
-    """What the driver needs of a loaded file: everything but its text and rows."""
-    return LoadedArticle(art.file, None, None, art.sha256, [], [], art.language, art.notes, art.error)
+def _summary(arts: list[LoadedArticle]) -> list[LoadedArticle]:
+    """What the driver needs of a loaded file's articles: everything but their text and rows."""
+    return [replace(art, text=None, paragraphs=[], sentences=[]) for art in arts]
 
 
 def _annotate_one(item, folder, columns, actors, frame_table, method) -> dict[str, pd.DataFrame]:
@@ -83,6 +85,7 @@ def analyze_dask(
     actors=None,
     frame_table=None,
     aggregates: bool = True,
+    columns: dict[str, str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Analyse ``folder`` on a Dask cluster; write ``out_dir/tables/NAME/part.*.parquet``.
 
@@ -106,18 +109,17 @@ def analyze_dask(
     try:
         method = scorers.get(method).name
         actor_table, frame_dict = load_actors(actors), frames.load_frames(frame_table)
-        plan = plan_corpus(folder)
+        plan = plan_corpus(folder, options=read_options(columns))
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         n = npartitions or max(1, min(len(plan.files), 4 * workers))
-        items = [(plan.folder / rel, rel, meta) for rel, meta in zip(plan.files, plan.metas)]
-        loaded = db.from_sequence(items, npartitions=n).starmap(load_article).persist()
+        loaded = db.from_sequence(plan.tasks(), npartitions=n).starmap(load_file).persist()
         # The driver decides duplicates and ids from small summaries, as load_corpus does.
         kept, ids, problems = select_articles(plan, loaded.map(_summary).compute())
-        keep = {art.file: article_id for (art, _), article_id in zip(kept, ids)}
-        metas = dict(zip(plan.files, plan.metas))
+        keep = {art.file: (meta, article_id) for (art, meta), article_id in zip(kept, ids)}
         annotated = (
-            loaded.filter(lambda art: art.file in keep)
-            .map(lambda art: (art, metas[art.file], keep[art.file]))
+            loaded.flatten()
+            .filter(lambda art: art.file in keep)
+            .map(lambda art: (art, *keep[art.file]))
             .map(_annotate_one, str(plan.folder), plan.manifest.columns, actor_table, frame_dict, method)
         )
         tables_dir = Path(out_dir) / "tables"

@@ -31,7 +31,7 @@ from analysis.config import VERSION as __version__
 from analysis.count import frames
 from analysis.hashing import file_hash
 from analysis.hashing import key as cache_key
-from analysis.load.corpus import LOADER_VERSION, Corpus, plan_corpus
+from analysis.load.corpus import LOADER_VERSION, Corpus, ReadOptions, plan_corpus
 from analysis.measure import roles
 from analysis.measure.actors import load_actors, undated_roles
 from analysis.measure.article_tone import CALIBRATION_PATH
@@ -75,6 +75,7 @@ def analyze(
     progress: bool = False,
     aggregates: bool = True,
     exclude=(),
+    columns: dict[str, str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every table of the notebooks for the corpus in ``folder``.
 
@@ -91,7 +92,10 @@ def analyze(
     unchanged corpus (a notebook after ``run``) computes nothing, whatever
     its ``min_n``: the flags are set on reading. ``exclude``: folders (or
     files) inside ``folder`` that are not articles, such as the run's own
-    output folder; each is reported in ``problems``.
+    output folder; each is reported in ``problems``. ``columns``: the
+    columns of the folder's tables that hold each field, where their common
+    names would not find them (``{"text": "story", "outlet": "media"}``;
+    fields ``COLUMN_FIELDS``).
 
     Returns a dict: ``articles``, ``paragraphs``, ``sentences``, ``problems``
     (the corpus), ``mentions``, ``tone``, ``quotes``, ``stance``,
@@ -111,7 +115,7 @@ def analyze(
                     "roles": [file_hash(p) if p.exists() else None for p in (roles.CUES_PATH, roles.MODEL_PATH)]
                     + [_model_hash("model")]}
     model_hash = _model_hash(method)  # once: the transformer's weights are large
-    plan = plan_corpus(folder, exclude=exclude)
+    plan = plan_corpus(folder, exclude=exclude, options=read_options(columns))
     keys = snapshot = None
     if store is not None:
         keys = load_keys(plan)
@@ -258,9 +262,25 @@ def _recorded_transformer_figures() -> pd.DataFrame | None:
     return pd.DataFrame(rows, columns=["dev set", "method", "n", "macro_f1", "accuracy"])
 
 
-def load_corpus_cached(folder, jobs: int = 1, cache: bool | str | Path | Cache = True, exclude=()) -> Corpus:
+def load_corpus_cached(folder, jobs: int = 1, cache: bool | str | Path | Cache = True, exclude=(),
+                       columns: dict[str, str] | None = None) -> Corpus:
     """``analysis.load_corpus`` through the cache: a file unchanged since an earlier run is not read again.
 
-    ``cache``: as for ``analyze``. The result equals ``load_corpus(folder)``.
+    ``cache``: as for ``analyze``; ``columns``: as for ``analyze``. The result equals ``load_corpus(folder)``.
     """
-    return cached_load(plan_corpus(folder, exclude=exclude), jobs, open_cache(cache))
+    return cached_load(plan_corpus(folder, exclude=exclude, options=read_options(columns)), jobs, open_cache(cache))
+
+
+COLUMN_FIELDS = ("text", "title", "outlet", "date", "author", "url")
+
+
+def read_options(columns: dict[str, str] | None) -> ReadOptions:
+    """The ``ReadOptions`` of a ``columns`` mapping such as ``{"text": "story", "outlet": "media"}``.
+
+    Raises ``ValueError`` for a field that is not one of ``COLUMN_FIELDS``.
+    """
+    columns = {k: v for k, v in (columns or {}).items() if v}
+    unknown = sorted(set(columns) - set(COLUMN_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown column field(s) {', '.join(unknown)}; use {', '.join(COLUMN_FIELDS)}")
+    return ReadOptions(**{f"{k}_column": v for k, v in columns.items()})

@@ -8,8 +8,27 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.load.furniture import KINDS
+from analysis.load.schema import UNKNOWN_OUTLET
 
-__all__ = ["articles_per", "lengths", "kinds_per_article", "furniture", "timeline"]
+__all__ = ["articles_per", "lengths", "kinds_per_article", "furniture", "timeline", "formats"]
+
+
+def formats(articles: pd.DataFrame) -> pd.DataFrame:
+    """What was read in each input format: files, articles, and how many name their outlet, date and title.
+
+    Columns ``format, files, articles, with_outlet, with_date, with_title``
+    (``with_date`` counts any date the source gave, a month included), most
+    articles first. An export or a table gives many articles per file.
+    """
+    frame = pd.DataFrame({
+        "format": articles["format"], "file": articles["source_file"],
+        "outlet": articles["outlet"].notna() & (articles["outlet"] != UNKNOWN_OUTLET),
+        "date": articles["date_text"].notna(), "title": articles["title"].notna(),
+    })
+    table = frame.groupby("format", sort=True).agg(
+        files=("file", "nunique"), articles=("file", "size"), with_outlet=("outlet", "sum"),
+        with_date=("date", "sum"), with_title=("title", "sum"))
+    return table.reset_index().sort_values(["articles", "format"], ascending=[False, True]).reset_index(drop=True)
 
 
 def articles_per(articles: pd.DataFrame, by: str | list[str] = "outlet") -> pd.DataFrame:
