@@ -55,9 +55,14 @@ def _tone_methods() -> tuple[str, ...]:
     return scorers.names()
 
 
+def _prog() -> str:
+    """The program's name as the user typed it: the console command, or ``python -m analysis``."""
+    return "newsframes" if Path(sys.argv[0]).name == "newsframes" else "python -m analysis"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Every command, its arguments and their checks (a bad value exits 2 with argparse's message)."""
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog=_prog(), description=__doc__.split("\n")[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -87,11 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     _column_flags(p)
     p.set_defaults(func=cmd_suggest_actors)
 
-    for name, func, what in (
-        ("analyze", cmd_analyze, "compute every table of the notebooks; write DIR/tables/ (Parquet and CSV)"),
-        ("run", cmd_run, "analyze, then run every notebook; write tables, figures, notebooks and HTML"),
+    for name, func, what, example in (
+        ("analyze", cmd_analyze, "compute every table of the notebooks; write DIR/tables/ (Parquet and CSV)",
+         "python -m analysis analyze my_corpus --out results/ --jobs 2"),
+        ("run", cmd_run, "analyze, then run every notebook; write tables, figures, notebooks and HTML",
+         "python -m analysis run my_corpus --out results/ --actors actors.csv --group-by leaning"),
     ):
-        p = sub.add_parser(name, help=what)
+        p = sub.add_parser(name, help=what, description=what[0].upper() + what[1:] + ".",
+                           epilog=f"example: {example}")
         p.add_argument("folder", nargs="?", default=None, help="corpus folder (default: the project's seeds/)")
         p.add_argument("--out", default=None, help="output folder (default: the project folder itself)")
         p.add_argument("--jobs", type=_jobs, default=1, help="worker processes for per-article work (default 1)")
@@ -113,7 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
                            help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
         p.set_defaults(func=func)
 
-    p = sub.add_parser("evaluate-targets", help="score a NewsMTSC-format file of targets against its labels")
+    p = sub.add_parser("evaluate-targets", help="score a NewsMTSC-format file of targets against its labels",
+                       description="Score tone toward each marked target of a NewsMTSC-format file (JSON lines) "
+                                   "against its human labels. The last line is F1m=… accuracy=… n=N.",
+                       epilog="example: python -m analysis evaluate-targets data/newsmtsc/mt_dev.jsonl --method model")
     p.add_argument("file")
     p.add_argument("--method", default=None, choices=_tone_methods(),
                    help="scoring method (default: transformer when its extra is installed, else model)")
@@ -160,7 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_evaluate_stance)
 
     p = sub.add_parser("calibrate-article-tone",
-                       help="choose the article-level pooling numbers of a method on a task file's tune split")
+                       help="choose the article-level pooling numbers of a method on a task file's tune split",
+                       description="Choose the article-level pooling numbers of a tone method on the tune split "
+                                   "of an article-tone task file, and write them to the calibration file.",
+                       epilog="example: python -m analysis calibrate-article-tone seesaw_train.jsonl --method model")
     p.add_argument("file", help="article-tone task file (only its tune split is read)")
     p.add_argument("--method", default=None, choices=_tone_methods(), help="mention method (default: the best installed)")
     p.add_argument("--out", default=None, help="calibration file to update (default: the shipped one)")
@@ -185,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("calibrate-frames",
                        help="choose the frame dictionary's per-1,000-words thresholds on a task file's tune split",
+                       description="Choose the frame dictionary's per-1,000-words thresholds on the tune split of "
+                                   "a frames task file, and write the dictionary.",
                        epilog="example: python -m analysis calibrate-frames narrative_dev.jsonl")
     p.add_argument("file", help="frames task file (only its tune split is read)")
     p.add_argument("--frames", default=None, help="dictionary to read (default: the shipped one)")
@@ -192,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_calibrate_frames)
 
     p = sub.add_parser("train-frames", help="refit the shipped frames classifier on a task file's tune split",
+                       description="Refit the frames classifier (five generic frames) on the tune split of a "
+                                   "frames task file and write its weights (JSON).",
                        epilog="example: python -m analysis train-frames narrative_dev.jsonl")
     p.add_argument("file", help="frames task file (only its tune split is read)")
     p.add_argument("--frames", default=None, help="dictionary whose cues feed the model (default: the shipped one)")
@@ -242,7 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_train_roles)
 
     p = sub.add_parser("train-targets-transformer", aliases=["train-targets"],
-                       help='fine-tune the optional transformer model (needs pip install -e ".[transformer]")')
+                       help='fine-tune the optional transformer model (needs pip install -e ".[transformer]")',
+                       description="Fine-tune the transformer behind --method transformer on NewsMTSC (MIT) and "
+                                   "write its weights (fp16) and figures; about ten minutes on two cores.",
+                       epilog="example: python -m analysis train-targets-transformer --out my_model/")
     p.add_argument("--train", default=None, help="NewsMTSC train.jsonl (default: the copy in data/newsmtsc)")
     p.add_argument("--out", default=None,
                    help="model folder to write (default: the shipped one, analysis/models/data/transformer/; "
@@ -253,7 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="torch threads (default 1: the shipped recipe's; another count gives other weights)")
     p.set_defaults(func=cmd_train_transformer)
 
-    p = sub.add_parser("train-targets-light", help="refit the shipped light target-sentiment model")
+    p = sub.add_parser("train-targets-light", help="refit the shipped light target-sentiment model",
+                       description="Refit the light target-sentiment model (--method model) on NewsMTSC (MIT) and "
+                                   "write its weights.",
+                       epilog="example: python -m analysis train-targets-light --out my_light_model.json")
     p.add_argument("--train", default=None, help="NewsMTSC train.jsonl (default: the copy in data/newsmtsc)")
     p.add_argument("--out", default=None, help="model file to write (default: the shipped one)")
     p.set_defaults(func=cmd_train_light)

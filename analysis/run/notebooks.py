@@ -38,6 +38,9 @@ class NotebookOutput:
 def list_notebooks(only=None) -> list[Path]:
     """The numbered notebooks, in order; ``only`` filters by number ("01") or name."""
     books = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    if not books:
+        raise NoSuchNotebook(f"no notebooks to execute: {NOTEBOOKS_DIR} holds no numbered notebook (NN_name.ipynb); "
+                             "run from the project folder, or reinstall the package")
     if only:
         wanted = [str(w) for w in only]
         books = [b for b in books if any(b.name.startswith(w) or b.stem == w or b.name == w for w in wanted)]
