@@ -8,8 +8,8 @@ import pytest
 
 from analysis.load.dates import parse_date
 from analysis.load.furniture import classify_paragraphs
-from analysis.load.reading import Unreadable
 from analysis.load.readers.tables import read_table, table_items
+from analysis.load.reading import Unreadable
 from analysis.load.sources import ReadOptions
 
 # Three articles and a row without text, written into every format below.
@@ -88,10 +88,10 @@ def test_tsv_with_content_source_and_published():
 
 
 def test_a_csv_row_with_too_many_fields_is_reported_in_its_place():
-    data = ("title,outlet,date,text\n"
-            "Kyiv talks resume,The Ledger,2018-03-03,Negotiators met in Kyiv for talks.\n"
-            "Broken,The Ledger,2018-03-04,Officials said, without quotes, that it rained.\n"
-            "Markets steady,Wire,2018-03-05,Markets were steady.\n").encode()
+    data = (b"title,outlet,date,text\n"
+            b"Kyiv talks resume,The Ledger,2018-03-03,Negotiators met in Kyiv for talks.\n"
+            b"Broken,The Ledger,2018-03-04,Officials said, without quotes, that it rained.\n"
+            b"Markets steady,Wire,2018-03-05,Markets were steady.\n")
     items = read_table(data, "a.csv")
     assert [i.error[0] if i.error else i.meta["title"] for i in items] == \
         ["Kyiv talks resume", "bad_row", "Markets steady"]
@@ -158,8 +158,8 @@ def test_excel_reads_the_first_sheet_with_a_text_column_and_says_which(tmp_path)
     expected = [(*e[:2], day, day, *e[4:]) if e else None
                 for e, day in zip(EXPECTED, ["2018-03-05", "2018-03-03", None, "2018-03-05"])]
     check(items, expected, fmt="excel", empty_row="Row 4")
-    assert items[0].notes == [("sheet", "Read sheet 'Articles', the first with a text column; "
-                                        "the workbook also has 'Read me'.")]
+    assert items[0].notes == [("sheet", ("Read sheet 'Articles', the first with a text column; "
+                                        "the workbook also has 'Read me'."))]
     assert [i.meta["seen"] for i in items] == [
         "2018-03-05T09:15:00", "2018-03-03T08:00:00", "2018-03-06T00:00:00", "2018-03-05T00:00:00"]
     assert [i.meta["country"] for i in items] == ["Brazil", "Ukraine", "Ukraine", "Germany"]
@@ -192,7 +192,7 @@ def test_a_missing_named_column_lists_the_columns():
 
 
 def test_no_text_column_says_to_name_one():
-    data = "headline,summary,date\nKyiv talks,Talks went on,2018-03-03\n".encode()
+    data = b"headline,summary,date\nKyiv talks,Talks went on,2018-03-03\n"
     with pytest.raises(Unreadable) as err:
         read_table(data, "a.csv")
     assert err.value.code == "no_text_column"
@@ -209,8 +209,8 @@ def test_cells_become_paragraphs_as_a_text_file_would():
     frame = pd.DataFrame({"text": [wrapped, html, "One line\r\nTwo line"], "outlet": ["A", "B", "C"]})
     items = table_items(frame, "frame")
     assert items[0].text.split("\n\n") == [
-        "The council met on Monday night and voted to close the old bridge to cars from April, citing cracks "
-        "found by engineers.",
+        ("The council met on Monday night and voted to close the old bridge to cars from April, citing cracks "
+        "found by engineers."),
         "The mayor said the vote was painful but necessary and that buses would run every ten minutes instead."]
     assert items[1].text == "Police in Kyiv said the road was open.\n\nDrivers & cyclists were told to expect delays."
     assert items[1].notes[0][0] == "html_in_text"
@@ -242,3 +242,25 @@ def test_a_docx_is_not_taken_for_a_workbook():
     with pytest.raises(Unreadable) as err:
         read_table(buffer.getvalue(), "mystery.xlsx")
     assert err.value.code == "bad_excel"
+
+
+def test_an_unclosed_quote_keeps_the_rows_before_it_and_says_where_reading_stopped():
+    data = b'id,outlet,text\n0012,A,"Rain fell in Kyiv."\n0013,B,"It never closes,\n0014,C,Later row\n'
+    items = read_table(data, "a.csv")
+    assert items[0].meta == {"id": "0012", "outlet": "A"}  # an id as written, zeros kept
+    assert items[0].text == "Rain fell in Kyiv."
+    assert items[1].error[0] == "bad_csv" and items[1].error[1].startswith("From line 3 on")
+    assert len(items) == 2
+
+
+def test_a_long_cell_and_dataframe_dates_with_zones_or_only_days():
+    long_text = "Kyiv " * 60000 + "end."  # beyond the csv module's default 128 kB field limit
+    items = read_table(f'text,outlet\n"{long_text}",A\n'.encode(), "a.csv")
+    assert items[0].text.split()[-1] == "end." and len(items[0].text.split()) == 60001
+    zoned = pd.to_datetime(["2018-03-05 23:30", "2018-03-06 08:00"]).tz_localize("America/New_York")
+    days = pd.to_datetime(["2018-03-05", "2018-03-06"])
+    frame = pd.DataFrame({"body": ["One.", "Two."], "date": zoned, "seen": days})
+    items = table_items(frame, "frame")
+    assert [i.meta["date"] for i in items] == ["2018-03-05T23:30:00-05:00", "2018-03-06T08:00:00-05:00"]
+    assert parse_date(items[0].meta["date"]) == (pd.Timestamp("2018-03-05 23:30"), "time")  # New York's day
+    assert [i.meta["seen"] for i in items] == ["2018-03-05", "2018-03-06"]

@@ -164,7 +164,7 @@ def _read_delimited(text: str, name: str, options: ReadOptions, prefer_tab: bool
     csv.field_size_limit(max(limit, 1 << 30))  # an article's text can exceed the default 128 kB
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     try:
-        row_no = 0
+        row_no, last_line = 0, 0
         while True:
             try:
                 record = next(reader)
@@ -175,10 +175,10 @@ def _read_delimited(text: str, name: str, options: ReadOptions, prefer_tab: bool
                     raise Unreadable("bad_csv", f"The header line is not valid CSV ({err}).") from None
                 broken[len(rows) + len(broken)] = Item(
                     "", {}, fmt, error=("bad_csv", (
-                        f"From line {reader.line_num} on, the file is not valid CSV ({err}); the rest of the file "
+                        f"From line {last_line + 1} on, the file is not valid CSV ({err}); the rest of the file "
                         "is not read. Check the quotes.")))
                 break
-            row_no += 1
+            row_no, last_line = row_no + 1, reader.line_num
             if not any(cell.strip() for cell in record):
                 continue
             if header is None:
@@ -452,9 +452,7 @@ def _paragraphs(cell: str) -> tuple[str, list[tuple[str, str]]]:
 
 def _strings(column: pd.Series) -> list[str | None]:
     """The column's values as strings, None where missing (see the module docstring for the forms)."""
-    values = column.tolist()
-    if isinstance(column.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(column.dtype):
-        values = list(column)  # Timestamps, with their zone
+    values = column.tolist()  # Python values; Timestamps keep their zone
     stamps = [v for v in values if isinstance(v, dt.datetime) and v is not pd.NaT]
     date_only = bool(stamps) and all(
         v.tzinfo is None and (v.hour, v.minute, v.second, v.microsecond) == (0, 0, 0, 0)
