@@ -222,7 +222,7 @@ def _read_json(text: str, name: str, options: ReadOptions, kind: str) -> list[It
         kind = "json"
         try:
             values = json.loads(stripped)
-        except ValueError as err:
+        except (ValueError, RecursionError) as err:
             raise Unreadable("bad_json", f"The file is not valid JSON ({err}); save it as JSON Lines, one "
                              "article per line, to load the lines that are valid.") from None
         entries = [(f"Record {i}", value, None) for i, value in enumerate(values, start=1)]
@@ -234,7 +234,7 @@ def _read_json(text: str, name: str, options: ReadOptions, kind: str) -> list[It
                 continue
             try:
                 entries.append((f"Line {i}", json.loads(line), None))
-            except ValueError as err:
+            except (ValueError, RecursionError) as err:  # RecursionError: nested a thousand levels deep
                 entries.append((f"Line {i}", None, f"is not valid JSON ({getattr(err, 'msg', err)})"))
     for label, value, why in entries:
         if why is None and not isinstance(value, dict):
