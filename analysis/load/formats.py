@@ -19,9 +19,9 @@ __all__ = ["MANY", "Reader", "reader_for", "sniff_format"]
 Reader = Callable[[bytes, str, ReadOptions | None], list[Item]]
 
 # Formats that hold many articles per file: their articles are named FILE#N (N from 1), even when there is one.
-MANY = frozenset({"nexis", "factiva", "csv", "tsv", "jsonl", "parquet", "excel"})
+MANY = frozenset({"nexis", "factiva", "csv", "tsv", "json", "jsonl", "parquet", "excel", "dataframe"})
 
-_TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".parquet", ".xlsx", ".xlsm")
+_TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".json", ".jsonl", ".ndjson", ".parquet", ".pq", ".xlsx", ".xlsm")
 
 
 def sniff_format(suffix: str, head: bytes) -> str:

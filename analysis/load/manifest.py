@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.config import MANIFEST_NAME
 from analysis.load.files import inside_folder, link_target
+from analysis.load.readers.tables import COMMON_NAMES
 from analysis.load.reading import Unreadable, decode_bytes
 from analysis.load.schema import META_PREFIX, RESERVED_COLUMNS
 
-__all__ = ["TEXT_NAMES", "Manifest", "clean_relpath", "read_manifest"]
-
-# Column names that hold an article's text in a table (compared lower-case, "_" as a space).
-TEXT_NAMES = ("text", "body", "content", "article", "full text", "story text")
+__all__ = ["Manifest", "clean_relpath", "read_manifest"]
 
 
 @dataclass
@@ -77,7 +76,7 @@ def read_manifest(folder: Path) -> Manifest:
     if not records:
         return bad("bad_manifest", f"The manifest ({MANIFEST_NAME}) is empty. All files load with outlet 'unknown'.")
     header = [h.strip().lower() for h in records[0]]
-    if "file" not in header and any(" ".join(h.replace("_", " ").split()) in TEXT_NAMES for h in header):
+    if "file" not in header and any(re.sub(r"[\s_\-]+", "_", h).strip("_") in COMMON_NAMES["text"] for h in header):
         return Manifest({}, [], [], present=False, is_table=True)  # a table of articles: read as one
     if "file" not in header:
         return bad(
