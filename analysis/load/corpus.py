@@ -130,6 +130,11 @@ def _failed(rel: str, err: Unreadable) -> LoadedArticle:
     return LoadedArticle(rel, None, None, None, [], [], None, [], error=err)
 
 
+def _overlay(file_row: dict[str, str], item_row: dict[str, str] | None) -> dict[str, str]:
+    """A file's manifest row with the cells an article's own row (``FILE#N``) fills laid over it."""
+    return {**file_row, **{k: v for k, v in (item_row or {}).items() if v}}
+
+
 def load_file(path: Path, rel: str, meta: dict[str, str], options: ReadOptions | None = None,
               item_rows: dict[str, dict[str, str]] | None = None) -> list[LoadedArticle]:
     """Every article of one file, in file order. Never raises: what cannot be used comes back with ``error``.
@@ -176,7 +181,7 @@ def articles_from_items(items: list[Item], rel: str, meta: dict[str, str],
     out = []
     for i, it in enumerate(items, start=1):
         name = f"{rel}#{i}" if many else rel
-        row = {**meta, **(item_rows or {}).get(name, {})}
+        row = _overlay(meta, (item_rows or {}).get(name))
         if it.error is not None:
             art = _failed(name, Unreadable(*it.error))
         else:
@@ -370,7 +375,7 @@ def select_articles(plan: Plan, results) -> tuple[list[tuple[LoadedArticle, dict
         listed = clean_relpath(rel) in manifest.rows
         for art in arts:
             own = plan.item_rows.get(art.file)
-            flat.append((art, {**meta, **(own or {})}, listed or own is not None))
+            flat.append((art, _overlay(meta, own), listed or own is not None))
     # Of several articles with the same text, the first with a manifest row is kept (else the first).
     keeper: dict[str, str] = {}
     for art, _, has_row in sorted(flat, key=lambda t: not t[2]):
@@ -397,7 +402,7 @@ def select_articles(plan: Plan, results) -> tuple[list[tuple[LoadedArticle, dict
         base, _, n = name.rpartition("#")
         problems.append((name, "missing_file", f"The manifest ({MANIFEST_NAME}) lists article {n} of {base}, which "
                          f"holds {held[base]} article(s).", False))
-    if not manifest.present and plan.files:
+    if not manifest.present and kept:
         anonymous = sum(not art.found_meta.get("outlet") for art, _ in kept)
         if anonymous == len(kept) and not manifest.is_table:
             problems.append((MANIFEST_NAME, "no_manifest", f"No {MANIFEST_NAME} in the folder; every file loads with "
