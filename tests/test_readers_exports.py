@@ -12,15 +12,20 @@ import pytest
 from docx import Document
 
 from analysis.load.dates import parse_date
+from analysis.load.readers.exports import (
+    is_factiva_html,
+    read_docx,
+    read_factiva_html,
+    read_rtf,
+)
 from analysis.load.reading import Unreadable
-from analysis.load.readers.exports import is_factiva_html, read_docx, read_factiva_html, read_rtf
 
 # Lines an export wraps around an article: none may be left in an article's text.
 FURNITURE = re.compile(
     r"^(?:length|load-date|byline|section|dateline|language|publication-type|subject|geographic|classification|"
     r"body|end of document|copyright|\(c\)|documents \(|client/matter|search terms|search type|narrowed by|"
     r"document [A-Za-z0-9]{20,}|\d+ words|english$|GRDN$|KYIVP$|FOLHA$|NYTF$|search summary|results found)",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -74,7 +79,7 @@ NEXIS = [
         "title": "Kyiv’s metro extends its night service", "outlet": "Kyiv Independent Weekly",
         "date_line": "March 5, 2018 Monday 8:00 AM EST", "date": "March 5, 2018 Monday", "day": "2018-03-05",
         "author": "Olena Kovalenko",
-        "header": ["", "Copyright © 2018 Kyiv Independent Weekly", "LENGTH: 310 words", "BYLINE: Olena Kovalenko",
+        "header": ["", "Copyright © 2018 Kyiv Independent Weekly", "LENGTH: 310 words", "BYLINE:", "Olena Kovalenko",
                    "DATELINE: KYIV"],
         "body": ["Kyiv’s metro will run until 2 a.m. on weekends from April, the city council decided on Monday.",
                  "Commuters welcomed the change — “finally,” said one student at Teatralna station."],
@@ -91,7 +96,8 @@ NEXIS = [
     {
         # Day-first date, an edition line, extra blank paragraphs, "body" in lower case.
         "title": "Rain returns to the Paraná valley", "outlet": "The Southern Ledger",
-        "date_line": "7 March 2018", "date": "7 March 2018", "day": "2018-03-07", "author": "João Pereira",
+        "date_line": "7 March 2018", "date": "7 March 2018", "day": "2018-03-07",
+        "author": "JOÃO PEREIRA AND MARTA LIMA",
         "header": ["Final Edition", "Copyright 2018 The Southern Ledger Ltd.", "Section: WEATHER", "",
                    "Length: 240 words", "Byline: JOÃO PEREIRA AND MARTA LIMA", "body", ""],
         "body": ["Farmers along the Paraná river saw the first heavy rain in six weeks on Wednesday.",
@@ -102,7 +108,6 @@ NEXIS = [
         "extra": {"edition": "Final Edition", "section": "WEATHER", "length_words": "240"},
     },
 ]
-NEXIS[3]["author"] = "JOÃO PEREIRA AND MARTA LIMA"
 
 
 def nexis_lines(articles, cover=True):
@@ -322,7 +327,9 @@ def factiva_html(articles):
 
 
 def test_factiva_html_every_article():
-    html = factiva_html(FACTIVA)
+    # Factiva marks the search terms in bold everywhere, headlines and header lines included.
+    html = factiva_html(FACTIVA).replace("Kyiv", "<b>Kyiv</b>").replace("São Paulo", "<b>São Paulo</b>")
+    assert "<div><b>Kyiv</b> Post</div>" in html and "<b>São Paulo</b>’s metro" in html
     assert is_factiva_html(html)
     check_factiva(read_factiva_html(html.encode("utf-8"), "factiva.html"))
 
@@ -358,3 +365,17 @@ def test_html_that_is_not_factiva():
     with pytest.raises(Unreadable) as err:
         read_factiva_html(page.encode(), "page.html")
     assert err.value.code == "no_articles"
+
+
+def test_factiva_html_in_a_german_interface():
+    """Factiva labels its lines in the user's language: "Wörter", "März", "Englisch", "Dokument"."""
+    html = ('<html><body><div class="article deArticle"><div id="hd"><span class="deHeadline">Kyiv’s new bridge'
+            '</span></div><div>412 Wörter</div><div>5 März 2018</div><div>Kyiv Post</div><div>KYIVP</div>'
+            '<div>Englisch</div><div>Copyright 2018 Kyiv Post</div>'
+            '<p class="articleParagraph deArticleParagraph">The bridge opened on Monday — two years late.</p>'
+            '<p>Dokument KYIVP00020180305ee350002y</p></div></body></html>')
+    (item,) = read_factiva_html(html.encode(), "de.html")
+    assert item.meta == {"title": "Kyiv’s new bridge", "word_count": "412", "date": "5 März 2018",
+                         "outlet": "Kyiv Post", "source_code": "KYIVP", "source_language": "Englisch",
+                         "doc_id": "KYIVP00020180305ee350002y"}
+    assert item.text == "The bridge opened on Monday — two years late."

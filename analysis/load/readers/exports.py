@@ -33,7 +33,7 @@ import re
 from analysis.load.reading import Unreadable, decode_bytes, normalize
 from analysis.load.sources import Item, ReadOptions
 
-__all__ = ["read_docx", "read_rtf", "is_factiva_html", "read_factiva_html"]
+__all__ = ["is_factiva_html", "read_docx", "read_factiva_html", "read_rtf"]
 
 # ---------------------------------------------------------------------------------------------------------------
 # Lines shared by both exports
@@ -54,9 +54,9 @@ _DAY = (rf"(?:(?:{_WEEKDAY}),?\s+)?(?:{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\
         rf"\d{{1,2}}(?:\.|st|nd|rd|th)?\s+(?:de\s+)?{_MONTH}\.?,?\s+(?:de\s+)?\d{{4}}|{_MONTH}\.?\s+\d{{4}})"
         rf"(?:,?\s+(?:{_WEEKDAY}))?")
 # "March 3, 2018 Saturday", "Saturday, March 3, 2018", "3 March 2018", "March 2018", optionally "8:00 AM EST" after.
-_DATE_LINE = re.compile(rf"(?P<date>{_DAY})(?:,?\s+(?P<time>{_TIME}))?", re.I)
-_TIME_LINE = re.compile(_TIME, re.I)
-_PAGE_FURNITURE = re.compile(r"(?:page|seite)\s+\d+\s+(?:of|von|de|sur)\s+\d+", re.I)
+_DATE_LINE = re.compile(rf"(?P<date>{_DAY})(?:,?\s+(?P<time>{_TIME}))?", re.IGNORECASE)
+_TIME_LINE = re.compile(_TIME, re.IGNORECASE)
+_PAGE_FURNITURE = re.compile(r"(?:page|seite)\s+\d+\s+(?:of|von|de|sur)\s+\d+", re.IGNORECASE)
 
 
 def _clean(line: str) -> str:
@@ -88,8 +88,8 @@ def _item(fmt: str, meta: dict[str, str], body: list[str], what: str, notes=None
 # ---------------------------------------------------------------------------------------------------------------
 # Nexis Uni / LexisNexis
 
-_END_OF_DOCUMENT = re.compile(r"end of document", re.I)
-_LABEL = re.compile(r"(?P<label>[^\W\d_][\w\- ]{0,30}?)\s*:\s*(?P<value>.*)", re.S)
+_END_OF_DOCUMENT = re.compile(r"end of document", re.IGNORECASE)
+_LABEL = re.compile(r"(?P<label>[^\W\d_][\w\- ]{0,30}?)\s*:\s*(?P<value>.*)", re.DOTALL)
 # Header labels, in any case and a few export languages, mapped to one name.
 _NEXIS_HEADER = {
     "section": "section", "rubrik": "section", "rubrique": "section", "length": "length", "länge": "length",
@@ -102,16 +102,16 @@ _NEXIS_TRAILER = {
     "journal-code", "journal code", "acc-no", "update", "graphic", "notes", "correction-date", "url", "city",
     "state", "country", "terms", "load-datum", "type", "source-type", "copyright",
 }
-_NEXIS_TRAILER_START = re.compile(r"classification|graphic|klassifikation", re.I)
+_NEXIS_TRAILER_START = re.compile(r"classification|graphic|klassifikation", re.IGNORECASE)
 # "Copyright 2018 …", "Copyright © 2018 …", "(c) 2018 …", "© 2018 …": a headline may start with "Copyright".
-_COPYRIGHT = re.compile(r"(?:copyright\s*(?:©|\(c\))?\s*(?:\d{4}|©)|(?:©|\(c\))\s*(?:copyright\s*)?\d{4})", re.I)
+_COPYRIGHT = re.compile(r"(?:copyright\s*(?:©|\(c\))?\s*(?:\d{4}|©)|(?:©|\(c\))\s*(?:copyright\s*)?\d{4})", re.IGNORECASE)
 _COVER = re.compile(
     r"(?:documents?\s*\(\d+\)|client\s*/\s*matter\s*:|search\s+terms\s*:|search\s+type\s*:|narrowed\s+by\b|"
     r"content\s+type\b|date\s+and\s+time\s*:|job\s+number\s*:|user\s+name\s*:|print\s+request\s*:|"
     r"\d{1,4}\.\s+\S.*)",
-    re.I,
+    re.IGNORECASE,
 )
-_WORDS = re.compile(r"(\d[\d,.\s]*)\s*(?:words?|wörter|mots|palabras|parole|palavras|woorden|слов|字|語)", re.I)
+_WORDS = re.compile(r"(\d[\d,. ]{0,12})\s*(?:words?|wörter|mots|palabras|parole|palavras|woorden|слов|字|語)", re.IGNORECASE)
 
 
 def _label(line: str) -> tuple[str, str] | None:
@@ -161,7 +161,7 @@ def _drop_cover(entry: list[str]) -> list[str]:
     head = lines[:anchor]
     covers = [i for i, line in enumerate(head) if _COVER.fullmatch(line) and not _date_line(line)]
     if not covers or not any(re.match(r"documents?\s*\(\d+\)|client\s*/\s*matter|search\s+terms|job\s+number", line,
-                                      re.I) for line in head):
+                                      re.IGNORECASE) for line in head):
         return lines
     return lines[covers[-1] + 1:]
 
@@ -186,15 +186,21 @@ def _parse_nexis(entry: list[str]) -> Item:
     meta: dict[str, str] = {}
     notes: list[tuple[str, str]] = []
     plain: list[str] = []
+    pending = None  # a label whose value is on the next line ("Byline:" alone, then the name)
     for line in header:
         lab = _label(line)
+        if pending and not (lab and lab[0] in _NEXIS_HEADER) and not _COPYRIGHT.match(line):
+            lab, pending = (pending, line), None
         if lab and lab[0] in _NEXIS_HEADER:
             key, value = _NEXIS_HEADER[lab[0]], lab[1]
+            if not value:
+                pending = lab[0]
+                continue
             if key == "length":
                 m = _WORDS.match(value)
                 meta["length_words"] = re.sub(r"\D", "", m.group(1)) if m else value
             elif key == "byline":
-                meta["author"] = re.sub(r"^(?:by|von|par|por)\s+", "", value, flags=re.I).strip()
+                meta["author"] = re.sub(r"^(?:by|von|par|por)\s+", "", value, flags=re.IGNORECASE).strip()
             else:
                 meta[key] = value
         elif _COPYRIGHT.match(line):
@@ -241,8 +247,8 @@ def _read_nexis(lines: list[str]) -> list[Item]:
 # ---------------------------------------------------------------------------------------------------------------
 # Factiva
 
-_DOC_ID = re.compile(r"(?:document|dokument|documento|doc)\s*(?:id\s*:?\s*)?([A-Za-z0-9]{16,40})", re.I)
-_WORD_COUNT = re.compile(rf"{_WORDS.pattern}", re.I)
+_DOC_ID = re.compile(r"(?:document|dokument|documento|doc)\s*(?:id\s*:?\s*)?([A-Za-z0-9]{16,40})", re.IGNORECASE)
+_WORD_COUNT = re.compile(rf"{_WORDS.pattern}", re.IGNORECASE)
 _SOURCE_CODE = re.compile(r"[A-Z0-9]{2,10}")
 _LANGUAGES = {
     "english", "englisch", "anglais", "inglés", "ingles", "inglese", "inglês", "engels", "german", "deutsch",
@@ -254,7 +260,7 @@ _LANGUAGES = {
     "japanisch", "japonais", "arabic", "arabisch", "arabe", "turkish", "swedish", "danish", "norwegian",
     "finnish", "greek", "korean", "czech", "hungarian", "romanian", "hebrew", "hindi", "indonesian",
 }
-_BYLINE = re.compile(r"(?:by|von|par|por|di)\s+(?P<name>\S.*)", re.I)
+_BYLINE = re.compile(r"(?:by|von|par|por|di)\s+(?P<name>\S.*)", re.IGNORECASE)
 # Field codes of Factiva's format with indexing.
 _CODES = {"HD", "BY", "CR", "WC", "PD", "ET", "SN", "SC", "ED", "PG", "LA", "CY", "LP", "TD", "CT", "RF", "CO",
           "IN", "NS", "RE", "IPC", "IPD", "PUB", "AN", "SE", "CLM", "ART", "VOL", "NGC"}
@@ -427,12 +433,17 @@ def is_factiva_html(text: str) -> bool:
     return bool(re.search(r"<b>\s*HD\s*</b>", head) and re.search(r"<b>\s*AN\s*</b>", head))
 
 
+# Inline elements: a header line highlighting a search term (``<div><b>Kyiv</b> Post</div>``) is still one line.
+_INLINE = {"b", "i", "em", "strong", "span", "a", "font", "br", "u", "sup", "sub", "small", "mark"}
+
+
 def _classes(el) -> set[str]:
     return set((el.get("class") or "").split())
 
 
 def _text_of(el) -> str:
-    return _clean(" ".join(el.itertext()))
+    # Joined as is: Factiva marks search terms with <b>, so "<b>São Paulo</b>’s" must stay one word.
+    return _clean("".join(el.itertext()))
 
 
 def _html_article(div) -> Item:
@@ -453,7 +464,8 @@ def _html_article(div) -> Item:
                 text = _text_of(child)
                 if text:
                     body.append(text)
-            elif child.tag in ("div", "p", "span") and not len(child):
+            elif child.tag in ("div", "p", "span") and all(d.tag in _INLINE for d in child.iterdescendants()
+                                                            if isinstance(d.tag, str)):
                 text = _text_of(child)
                 if text:
                     lines.append((child.tag, text))
@@ -527,7 +539,10 @@ def read_factiva_html(data: bytes, name: str, options: ReadOptions | None = None
     import lxml.etree
     import lxml.html
 
-    text = decode_bytes(data).text
+    # Control characters (a damaged or mis-saved page) are not allowed in lxml's strings.
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", " ", decode_bytes(data).text)
+    if not text.strip():
+        raise Unreadable("empty", f"{name} is empty.")
     try:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as err:
@@ -552,14 +567,28 @@ def read_factiva_html(data: bytes, name: str, options: ReadOptions | None = None
 
 
 def _docx_paragraphs(data: bytes, name: str) -> list[tuple[str, str]]:
-    """``(style name, text)`` of every paragraph of a DOCX body, in order."""
+    """``(style name, text)`` of every non-empty paragraph of a DOCX body, in order (the style of the first only)."""
     import docx
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(data))
-        return [((p.style.name if p.style is not None else "") or "", _clean(p.text.replace("\n", " ")))
-                for p in document.paragraphs]
-    except Exception as err:  # python-docx raises zip, XML and key errors of many kinds on a damaged file
+        body = document.element.body
+        out = []
+        # Every paragraph of the body in order, those in content controls (w:sdt) included, those in tables
+        # left out: a cover page's search table is not an article, and python-docx's ``paragraphs`` skips w:sdt.
+        for element in body.iter(qn("w:p")):
+            if any(a.tag == qn("w:tbl") for a in element.iterancestors()):
+                continue
+            text = _clean(Paragraph(element, document).text.replace("\n", " "))
+            if text:
+                out.append((element, text))
+        if out:  # looking a style up is slow in python-docx: only the first paragraph's is wanted
+            style = Paragraph(out[0][0], document).style
+            out[0] = (style.name if style is not None else "", out[0][1])
+        return [(style if i == 0 else "", text) for i, (style, text) in enumerate(out)]
+    except Exception as err:  # noqa: BLE001 -- python-docx raises zip, XML and key errors of many kinds on a damaged file
         raise Unreadable("corrupt_file", f"{name} is not a readable DOCX file ({type(err).__name__}); "
                          "open it in Word and save it again.") from None
 
@@ -582,7 +611,7 @@ def read_docx(data: bytes, name: str, options: ReadOptions | None = None) -> lis
     if not kept:
         raise Unreadable("empty", f"{name} holds no text.")
     meta = {}
-    if re.match(r"(?:title|heading)", kept[0][0], re.I) and len(kept) > 1:
+    if re.match(r"(?:title|heading)", kept[0][0], re.IGNORECASE) and len(kept) > 1:
         meta["title"] = kept[0][1]
         kept = kept[1:]
     return [Item(text="\n\n".join(text for _, text in kept), meta=meta, format="docx")]
@@ -592,6 +621,8 @@ def _rtf_lines(data: bytes, name: str) -> list[str]:
     from striprtf.striprtf import rtf_to_text
 
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head:
+        raise Unreadable("empty", f"{name} is empty.")
     if not head.startswith(b"{\\rtf"):
         raise Unreadable("corrupt_file", f"{name} does not start like an RTF file; save it again as RTF.")
     raw = data.decode("latin-1")
@@ -603,7 +634,7 @@ def _rtf_lines(data: bytes, name: str) -> list[str]:
         encoding = "cp1252"
     try:
         text = rtf_to_text(raw, encoding=encoding, errors="replace")
-    except Exception as err:  # striprtf fails in its own ways on a damaged file
+    except Exception as err:  # noqa: BLE001 -- striprtf fails in its own ways on a damaged file
         raise Unreadable("corrupt_file", f"{name} is not a readable RTF file ({type(err).__name__}).") from None
     return [_clean(line) for line in normalize(text).split("\n")]
 
