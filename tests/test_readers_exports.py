@@ -379,3 +379,32 @@ def test_factiva_html_in_a_german_interface():
                          "outlet": "Kyiv Post", "source_code": "KYIVP", "source_language": "Englisch",
                          "doc_id": "KYIVP00020180305ee350002y"}
     assert item.text == "The bridge opened on Monday — two years late."
+
+
+def test_lexisnexis_academic_rtf_with_document_counters():
+    """The export before Nexis Uni: "2 of 3 DOCUMENTS", outlet and date above the headline, no "End of Document"."""
+    entries = [
+        ("The Guardian (London)", "March 3, 2018 Saturday", "Final Edition", "Kyiv’s theatres reopen",
+         ["BYLINE: Iryna Shevchenko", "SECTION: CULTURE; Pg. 12", "LENGTH: 420 words"],
+         ["KYIV — Three theatres reopened on Friday after a year of repairs.",
+          "Tickets for “Natalka Poltavka” sold out in an hour."]),
+        ("Folha International", "March 4, 2018 Sunday", None, "Empty record", ["LENGTH: 0 words"], []),
+        ("Folha International", "March 5, 2018 Monday", None, "São Paulo counts its trees",
+         ["LENGTH: 230 words"],
+         ["SÃO PAULO — Volunteers counted 650,000 street trees, the city said.",
+          "The census — the first since 2010 — took eight months.", "Its map goes online in April."]),
+    ]
+    lines = []
+    for n, (outlet, date, edition, title, labels, body) in enumerate(entries, start=1):
+        lines += [f"{n} of 3 DOCUMENTS", "", outlet, "", date, *([edition] if edition else []), "", title, "",
+                  *labels, "", *body, "", "LOAD-DATE: March 6, 2018", "LANGUAGE: ENGLISH",
+                  "PUBLICATION-TYPE: Newspaper", f"Copyright 2018 {outlet}", ""]
+    items = read_rtf(rtf_bytes(lines), "academic.rtf")
+    assert len(items) == 3 and all(i.format == "nexis" for i in items)
+    check(items[0], {"title": "Kyiv’s theatres reopen", "outlet": "The Guardian (London)",
+                     "date": "March 3, 2018 Saturday", "day": "2018-03-03", "author": "Iryna Shevchenko",
+                     "body": entries[0][5], "extra": {"edition": "Final Edition", "section": "CULTURE; Pg. 12",
+                                                      "length_words": "420", "load_date": "March 6, 2018"}})
+    assert items[1].error[0] == "no_body" and items[1].meta["title"] == "Empty record"
+    check(items[2], {"title": "São Paulo counts its trees", "outlet": "Folha International",
+                     "date": "March 5, 2018 Monday", "day": "2018-03-05", "body": entries[2][5]})

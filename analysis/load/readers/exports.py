@@ -49,9 +49,9 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
           r"maart|mei|augustus)")
 _WEEKDAY = (r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
             r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche")
-_TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:[A-Z]{2,5}|[+-]\d{2}:?\d{2}))?"
+_TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:[A-Z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2}))?"
 _DAY = (rf"(?:(?:{_WEEKDAY}),?\s+)?(?:{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
-        rf"\d{{1,2}}(?:\.|st|nd|rd|th)?\s+(?:de\s+)?{_MONTH}\.?,?\s+(?:de\s+)?\d{{4}}|{_MONTH}\.?\s+\d{{4}})"
+        rf"\d{{1,2}}(?:\.|st|nd|rd|th)?\s+(?:de\s+)?{_MONTH}\.?,?\s+(?:de\s+)?\d{{4}}|{_MONTH}\.?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
         rf"(?:,?\s+(?:{_WEEKDAY}))?")
 # "March 3, 2018 Saturday", "Saturday, March 3, 2018", "3 March 2018", "March 2018", optionally "8:00 AM EST" after.
 _DATE_LINE = re.compile(rf"(?P<date>{_DAY})(?:,?\s+(?P<time>{_TIME}))?", re.IGNORECASE)
@@ -111,6 +111,8 @@ _COVER = re.compile(
     r"\d{1,4}\.\s+\S.*)",
     re.IGNORECASE,
 )
+# LexisNexis Academic (before Nexis Uni) starts each entry with "3 of 25 DOCUMENTS".
+_CLASSIC_START = re.compile(r"\d+\s+(?:of|von|de|sur)\s+\d+\s+(?:documents?|dokumente?n?)", re.IGNORECASE)
 _WORDS = re.compile(r"(\d[\d,. ]{0,12})\s*(?:words?|wörter|mots|palabras|parole|palavras|woorden|слов|字|語)", re.IGNORECASE)
 
 
@@ -127,7 +129,7 @@ def _is_nexis_header(line: str) -> bool:
 def _is_nexis_trailer(line: str) -> bool:
     lab = _label(line)
     return bool(_END_OF_DOCUMENT.fullmatch(line) or (lab and lab[0] in _NEXIS_TRAILER)
-                or _NEXIS_TRAILER_START.fullmatch(line))
+                or _NEXIS_TRAILER_START.fullmatch(line) or _COPYRIGHT.match(line))
 
 
 def _looks_nexis(lines: list[str]) -> bool:
@@ -140,9 +142,17 @@ def _looks_nexis(lines: list[str]) -> bool:
 
 
 def _split_nexis(lines: list[str]) -> list[list[str]]:
-    """The export cut into entries: after each "End of Document" (or "Load-Date:" when it has none)."""
+    """The export cut into entries: after each "End of Document", else before each "3 of 25 DOCUMENTS"
+    (LexisNexis Academic), else after each "Load-Date:"."""
     entries, current = [], []
     has_end = any(_END_OF_DOCUMENT.fullmatch(line) for line in lines)
+    if not has_end and any(_CLASSIC_START.fullmatch(line) for line in lines):
+        for line in lines:
+            if _CLASSIC_START.fullmatch(line) and any(current):
+                entries.append(current)
+                current = []
+            current.append(line)
+        return [*entries, current] if any(current) else entries
     for line in lines:
         current.append(line)
         lab = _label(line)
@@ -170,10 +180,16 @@ def _parse_nexis(entry: list[str]) -> Item:
     lines = [line for line in entry if line]
     body_at = next((i for i, line in enumerate(lines) if line.lower() == "body"), None)
     if body_at is None:  # no "Body" line: the body starts after the last header line
-        last = -1
+        last, seen, pending = -1, False, False
         for i, line in enumerate(lines[:25]):
-            if _is_nexis_header(line) or (i < 6 and _date_line(line)):
-                last = i
+            if _is_nexis_header(line) or (not seen and i < 6 and _date_line(line)):
+                last, seen = i, seen or _is_nexis_header(line)
+                lab = _label(line)
+                pending = bool(lab and not lab[1])
+            elif pending:  # the value of a label left empty ("Byline:", then the name)
+                last, pending = i, False
+            elif seen:  # the first line after the labels that is not one: the body
+                break
         header, rest = lines[:last + 1], lines[last + 1:]
     else:
         header, rest = lines[:body_at], lines[body_at + 1:]
@@ -187,11 +203,13 @@ def _parse_nexis(entry: list[str]) -> Item:
     notes: list[tuple[str, str]] = []
     plain: list[str] = []
     pending = None  # a label whose value is on the next line ("Byline:" alone, then the name)
+    labelled = False
     for line in header:
         lab = _label(line)
         if pending and not (lab and lab[0] in _NEXIS_HEADER) and not _COPYRIGHT.match(line):
             lab, pending = (pending, line), None
         if lab and lab[0] in _NEXIS_HEADER:
+            labelled = True
             key, value = _NEXIS_HEADER[lab[0]], lab[1]
             if not value:
                 pending = lab[0]
@@ -205,13 +223,22 @@ def _parse_nexis(entry: list[str]) -> Item:
                 meta[key] = value
         elif _COPYRIGHT.match(line):
             continue
-        elif not meta.get("section") and not meta.get("length_words"):  # lines before the labels
+        elif not labelled:  # the lines above the labels: title, outlet, date, edition
             plain.append(line)
+    classic = bool(plain) and bool(_CLASSIC_START.fullmatch(plain[0]))
+    if classic:
+        plain = plain[1:]
     d = next((i for i, line in enumerate(plain) if _date_line(line)), None)
     if d is not None:
         date, time = _date_line(plain[d])
         meta["date"], meta["time"] = date, time
-        if d >= 2:
+        if classic:  # outlet, date, edition lines, then the headline
+            meta["outlet"] = " ".join(plain[:d])
+            if len(plain) > d + 1:
+                meta["title"] = plain[-1]
+            if plain[d + 1:-1]:
+                meta["edition"] = "; ".join(plain[d + 1:-1])
+        elif d >= 2:
             meta["title"], meta["outlet"] = " ".join(plain[:d - 1]), plain[d - 1]
         elif d == 1:
             meta["title"] = plain[0]
