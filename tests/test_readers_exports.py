@@ -408,3 +408,16 @@ def test_lexisnexis_academic_rtf_with_document_counters():
     assert items[1].error[0] == "no_body" and items[1].meta["title"] == "Empty record"
     check(items[2], {"title": "São Paulo counts its trees", "outlet": "Folha International",
                      "date": "March 5, 2018 Monday", "day": "2018-03-05", "body": entries[2][5]})
+
+
+def test_nexis_cover_without_table_of_contents():
+    """A cover whose search table comes out of the RTF as cells, and no numbered list of titles."""
+    table = ("\\trowd\\cellx3000\\cellx9000 Content Type\\cell Narrowed by\\cell\\row\n"
+             "\\trowd\\cellx3000\\cellx9000 News\\cell Sources: Kyiv Independent Weekly; Folha International\\cell\\row\n")
+    cover = rtf_bytes(["Documents (2)", "Client/Matter: -None-", "Search Terms: Kyiv OR “São Paulo”"])[:-1]
+    articles = rtf_bytes(nexis_lines([NEXIS[1], NEXIS[0]], cover=False))
+    data = cover + table.encode() + articles[articles.index(b"\\pard"):]
+    items = read_rtf(data, "cover.rtf")
+    assert len(items) == 2
+    check(items[0], NEXIS[1])
+    check(items[1], NEXIS[0])

@@ -105,12 +105,15 @@ _NEXIS_TRAILER = {
 _NEXIS_TRAILER_START = re.compile(r"classification|graphic|klassifikation", re.IGNORECASE)
 # "Copyright 2018 …", "Copyright © 2018 …", "(c) 2018 …", "© 2018 …": a headline may start with "Copyright".
 _COPYRIGHT = re.compile(r"(?:copyright\s*(?:©|\(c\))?\s*(?:\d{4}|©)|(?:©|\(c\))\s*(?:copyright\s*)?\d{4})", re.IGNORECASE)
+# Lines of the cover page and table of contents of a Nexis Uni export (matched at their start).
 _COVER = re.compile(
     r"(?:documents?\s*\(\d+\)|client\s*/\s*matter\s*:|search\s+terms\s*:|search\s+type\s*:|narrowed\s+by\b|"
     r"content\s+type\b|date\s+and\s+time\s*:|job\s+number\s*:|user\s+name\s*:|print\s+request\s*:|"
-    r"\d{1,4}\.\s+\S.*)",
+    r"sources?\s*:|timeline\s*:|results?\s*:|\d{1,4}\.\s+\S)",
     re.IGNORECASE,
 )
+_COVER_SURE = re.compile(r"documents?\s*\(\d+\)|client\s*/\s*matter|search\s+terms|job\s+number", re.IGNORECASE)
+_TOC_ITEM = re.compile(r"\d{1,4}\.\s+(?P<title>\S.*)")
 # LexisNexis Academic (before Nexis Uni) starts each entry with "3 of 25 DOCUMENTS".
 _CLASSIC_START = re.compile(r"\d+\s+(?:of|von|de|sur)\s+\d+\s+(?:documents?|dokumente?n?)", re.IGNORECASE)
 _WORDS = re.compile(r"(\d[\d,. ]{0,12})\s*(?:words?|wörter|mots|palabras|parole|palavras|woorden|слов|字|語)", re.IGNORECASE)
@@ -169,11 +172,20 @@ def _drop_cover(entry: list[str]) -> list[str]:
     lines = [line for line in entry if line]
     anchor = next((i for i, line in enumerate(lines) if line.lower() == "body" or _is_nexis_header(line)), len(lines))
     head = lines[:anchor]
-    covers = [i for i, line in enumerate(head) if _COVER.fullmatch(line) and not _date_line(line)]
-    if not covers or not any(re.match(r"documents?\s*\(\d+\)|client\s*/\s*matter|search\s+terms|job\s+number", line,
-                                      re.IGNORECASE) for line in head):
+    if not any(_COVER_SURE.match(line) for line in head):
         return lines
-    return lines[covers[-1] + 1:]
+    # The table of contents lists the titles: the first article starts where its title comes again.
+    toc = [(i, m.group("title")) for i, m in enumerate(map(_TOC_ITEM.fullmatch, head)) if m and not _date_line(head[i])]
+    if toc:
+        first = next((j for j in range(toc[0][0] + 1, len(head)) if head[j] == toc[0][1]), None)
+        if first is not None:
+            return lines[first:]
+    covers = [i for i, line in enumerate(head) if (_COVER.match(line) or "|" in line) and not _date_line(line)]
+    start = covers[-1] + 1 if covers else 0
+    d = next((i for i in range(start, len(head)) if _date_line(head[i])), None)
+    if d is not None and d - start > 2:  # unknown lines between the cover and the title, outlet and date
+        start = d - 2
+    return lines[start:]
 
 
 def _parse_nexis(entry: list[str]) -> Item:
@@ -238,12 +250,13 @@ def _parse_nexis(entry: list[str]) -> Item:
                 meta["title"] = plain[-1]
             if plain[d + 1:-1]:
                 meta["edition"] = "; ".join(plain[d + 1:-1])
-        elif d >= 2:
-            meta["title"], meta["outlet"] = " ".join(plain[:d - 1]), plain[d - 1]
-        elif d == 1:
-            meta["title"] = plain[0]
-        if plain[d + 1:]:
-            meta.setdefault("edition", "; ".join(plain[d + 1:]))
+        else:
+            if d >= 2:
+                meta["title"], meta["outlet"] = " ".join(plain[:d - 1]), plain[d - 1]
+            elif d == 1:
+                meta["title"] = plain[0]
+            if plain[d + 1:]:
+                meta.setdefault("edition", "; ".join(plain[d + 1:]))
     else:
         if plain:
             meta["title"] = plain[0]
