@@ -252,6 +252,14 @@ FACTIVA = [
                  "Exporters in Santos expect smaller shipments until 2020."],
         "doc_id": "NYTF000020180307ee370004a",
     },
+    {
+        # No language and no copyright line: the header ends after the source code.
+        "title": "Folha counts São Paulo’s potholes", "words": "198", "date": "9 March 2018", "day": "2018-03-09",
+        "outlet": "Folha International", "code": "FOLHA", "copyright": None, "language": None,
+        "body": ["Readers reported 4,200 potholes in a week — most of them in the east of the city.",
+                 "The mayor’s office said crews would fill them by May."],
+        "doc_id": "FOLHA00020180309ee390005b",
+    },
 ]
 SUMMARY = ["Search Summary", "Text", "Kyiv or São Paulo", "Date", "All Dates", "Results Found", "4"]
 
@@ -261,7 +269,8 @@ def factiva_lines(articles):
     for a in articles:
         lines += [x for x in (a.get("section"), a["title"], a.get("author") and f"By {a['author']}",
                               a.get("credit"), f"{a['words']} words", a["date"], a.get("time"), a["outlet"],
-                              a["code"], a.get("edition"), a.get("page"), "English", a["copyright"]) if x]
+                              a["code"], a.get("edition"), a.get("page"), a.get("language", "English"),
+                              a["copyright"]) if x]
         lines += ["", *a["body"], "", f"Document {a['doc_id']}", ""]
     return lines + SUMMARY
 
@@ -274,7 +283,8 @@ def check_factiva(items):
             assert item.error is not None and item.error[0] == "no_body"
             assert item.meta["title"] == want["title"]
             continue
-        extra = {"word_count": want["words"], "source_code": want["code"], "source_language": "English"}
+        extra = {"word_count": want["words"], "source_code": want["code"],
+                 "source_language": want.get("language", "English")}
         extra.update({k: want[k] for k in ("time", "section", "edition", "page") if k in want})
         check(item, {**want, "extra": extra})
 
@@ -293,7 +303,7 @@ def test_factiva_rtf_with_indexing_codes():
     for a in FACTIVA:
         rows += [("HD", a["title"]), ("BY", f"By {a['author']}" if a.get("author") else ""),
                  ("WC", f"{a['words']} words"), ("PD", a["date"]), ("SN", a["outlet"]), ("SC", a["code"]),
-                 ("LA", "English"), ("CY", a["copyright"])]
+                 ("LA", "English"), ("CY", a["copyright"] or "")]
         rows += [("LP", p) for p in a["body"][:1]] + [("TD", p) for p in a["body"][1:]]
         rows += [("AN", f"Document {a['doc_id']}")]
     table = "".join(f"\\trowd\\cellx1000\\cellx9000 {rtf_escape(c)}\\cell {rtf_escape(v)}\\cell\\row\n" for c, v in rows)
@@ -310,8 +320,8 @@ def test_factiva_rtf_with_indexing_codes():
 
 def html_article(a):
     divs = "".join(f"<div>{x}</div>" for x in (a.get("credit"), f"{a['words']} words", a["date"], a.get("time"),
-                                               a["outlet"], a["code"], a.get("edition"), a.get("page"), "English",
-                                               a["copyright"]) if x)
+                                               a["outlet"], a["code"], a.get("edition"), a.get("page"),
+                                               a.get("language", "English"), a["copyright"]) if x)
     body = "".join(f'<p class="articleParagraph enarticleParagraph">{p}  </p>\n' for p in a["body"])
     section = f"<div>{a['section']}</div>" if a.get("section") else ""
     author = f'<div class="author">By {a["author"]}  </div>' if a.get("author") else ""
@@ -338,7 +348,7 @@ def test_factiva_html_with_indexing_tables():
     tables = []
     for a in FACTIVA:
         rows = [("HD", a["title"]), ("WC", f"{a['words']} words"), ("PD", a["date"]), ("SN", a["outlet"]),
-                ("SC", a["code"]), ("LA", "English"), ("CY", a["copyright"])]
+                ("SC", a["code"]), ("LA", "English"), ("CY", a["copyright"] or "")]
         if a.get("author"):
             rows.insert(1, ("BY", f"By {a['author']}"))
         cells = "".join(f'<tr><td><b>{c}</b>&nbsp;</td><td>{v}</td></tr>' for c, v in rows)

@@ -313,41 +313,47 @@ def _doc_id(line: str) -> str | None:
 
 
 def _factiva_header(post: list[str]) -> tuple[dict[str, str], int]:
-    """Meta from the lines after the word count (date, time, source, code, language, copyright), and where the body starts."""
+    """Meta from the lines after the word count, and where the body starts.
+
+    Factiva writes, one a line: the date, a time (optional), the source
+    name, the source code, edition and page (optional), the language and the
+    copyright. The header ends at the copyright line, else at the language
+    line; without either, after the source code or at the first line that is
+    none of these.
+    """
     window = post[:12]
     end = next((i + 1 for i, line in enumerate(window) if _COPYRIGHT.match(line)), None)
     if end is None:
         end = next((i + 1 for i, line in enumerate(window) if line.lower() in _LANGUAGES), None)
+    known = end is not None
     meta: dict[str, str] = {}
     others: list[str] = []
-    for i, line in enumerate(window[:end] if end else window):
-        got_date = _date_line(line) if "date" not in meta else None
+    last = -1
+    for i, line in enumerate(window[:end] if known else window):
+        if not known and "source_code" in meta:
+            break
+        got_date = _date_line(line) if "date" not in meta and "outlet" not in meta else None
         if got_date:
             meta["date"] = got_date[0]
             if got_date[1]:
                 meta["time"] = got_date[1]
         elif "date" in meta and "time" not in meta and "outlet" not in meta and _TIME_LINE.fullmatch(line):
             meta["time"] = line
-        elif _COPYRIGHT.match(line):
-            meta["copyright"] = line
-        elif line.lower() in _LANGUAGES and "source_language" not in meta:
-            meta["source_language"] = line
-        elif "outlet" not in meta and "date" in meta:
+        elif _COPYRIGHT.match(line) or (line.lower() in _LANGUAGES and "source_language" not in meta):
+            if not _COPYRIGHT.match(line):
+                meta["source_language"] = line
+        elif "outlet" not in meta:
             meta["outlet"] = line
-        elif "outlet" in meta and "source_code" not in meta and _SOURCE_CODE.fullmatch(line):
+        elif "source_code" not in meta and _SOURCE_CODE.fullmatch(line):
             meta["source_code"] = line
-        elif end is None and "source_code" in meta:  # neither copyright nor language: the body starts here
-            end = i
-            break
-        else:
+        elif known:
             others.append(line)
-        if end is None and "source_code" in meta and i >= 3:
-            end = i + 1
+        else:  # neither copyright nor language line: the body starts here
             break
-    if end is None:
-        end = len(window) if not others else len(window) - len(others)
-    meta.pop("copyright", None)
-    pages = [line for line in others if line.isdigit() or re.fullmatch(r"[A-Z]?\d{1,4}[A-Z]?", line)]
+        last = i
+    if not known:
+        end = last + 1
+    pages = [line for line in others if re.fullmatch(r"[A-Z]?\d{1,4}[A-Z]?", line)]
     editions = [line for line in others if line not in pages]
     if pages:
         meta["page"] = pages[0]
