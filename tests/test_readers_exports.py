@@ -372,6 +372,8 @@ def test_factiva_html_with_indexing_tables():
 def test_html_that_is_not_factiva():
     page = "<html><head><title>Kyiv news</title></head><body><article><p>Kyiv — rain.</p></article></body></html>"
     assert not is_factiva_html(page)
+    # A news site that happens to use Factiva's class names, without a document id or Factiva's name.
+    assert not is_factiva_html('<div class="article enArticle"><p class="articleParagraph">Kyiv — rain.</p></div>')
     with pytest.raises(Unreadable) as err:
         read_factiva_html(page.encode(), "page.html")
     assert err.value.code == "no_articles"

@@ -18,11 +18,15 @@ paragraph or a label in capitals does not lose an article.
 
 Nexis meta: ``title``, ``outlet``, ``date`` (the date line as written, any
 time of day moved to ``time``), ``author`` (from ``Byline:``, "By " dropped),
-``section``, ``length_words``, ``load_date``, ``edition``, ``dateline``,
-``highlight``, ``url`` when present. Factiva meta: ``title``, ``outlet``,
-``date``, ``author``, ``doc_id``, ``word_count``, ``source_language``,
-``source_code``, and ``section``, ``time``, ``edition``, ``page`` when present.
-An entry without body paragraphs is an ``Item`` with ``error=("no_body", …)``.
+and when present ``section``, ``length_words``, ``load_date``, ``edition``,
+``dateline``, ``highlight``, ``series``, ``url``. Factiva meta: ``title``,
+``outlet``, ``date``, ``author``, ``doc_id``, ``word_count``,
+``source_language``, ``source_code``, and when present ``section``,
+``time``, ``edition``, ``page``, ``credit`` ("Special to The New York
+Times"). An entry without body paragraphs is an ``Item`` with
+``error=("no_body", …)``; a Nexis entry without a date line has a
+``no_date`` note, a Factiva entry without a word-count line a
+``no_header`` note.
 """
 
 from __future__ import annotations
@@ -278,7 +282,8 @@ def _read_nexis(lines: list[str]) -> list[Item]:
         entries[0] = _drop_cover(entries[0])
     items = []
     for entry in entries:
-        kept = [line for line in entry if line and not _END_OF_DOCUMENT.fullmatch(line)]
+        kept = [line for line in entry if line and not _END_OF_DOCUMENT.fullmatch(line)
+                and not _PAGE_FURNITURE.fullmatch(line)]
         if kept:
             items.append(_parse_nexis(entry))
     return items
@@ -471,10 +476,11 @@ def _read_factiva_codes(lines: list[str]) -> list[Item]:
 def is_factiva_html(text: str) -> bool:
     """True when ``text`` is a page saved from Factiva holding articles (either HTML layout)."""
     head = text[:2_000_000]
-    if re.search(r"class=[\"'][^\"']*\barticleParagraph\b", head) or re.search(
-            r"class=[\"'][^\"']*\b[a-z]{2}Article\b", head):
-        return True
-    if re.search(r"<div[^>]+id=[\"']hd[\"']", head) and "factiva" in head.lower():
+    blocks = re.search(r"class=[\"'][^\"']*\b(?:[a-z]{2}Article|articleParagraph)\b", head)
+    # A news site may use the same class names: Factiva's own marks are a document id, its name or its headline div.
+    signed = (re.search(r"\b(?:Document|Dokument|Documento)\s+[A-Za-z0-9]{16,40}\b", head)
+              or "factiva" in head.lower() or re.search(r"<div[^>]+id=[\"']hd[\"']", head))
+    if blocks and signed:
         return True
     return bool(re.search(r"<b>\s*HD\s*</b>", head) and re.search(r"<b>\s*AN\s*</b>", head))
 
