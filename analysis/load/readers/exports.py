@@ -535,7 +535,7 @@ def _html_article(div) -> Item:
             m = _BYLINE.fullmatch(text)
             meta["author"] = m.group("name").strip() if m else text
     if w is not None:
-        pre = [text for i, (kind, text) in enumerate(lines[:w]) if kind in ("div", "p")]
+        pre = [text for kind, text in lines[:w] if kind in ("div", "p")]
         before = [text for i, (kind, text) in enumerate(lines[:w]) if kind in ("div", "p") and hd is not None and i < hd]
         if hd is None:  # no marked headline: read the lines above the word count as the text export does
             meta.update(_factiva_pre(pre))
@@ -553,7 +553,8 @@ def _html_article(div) -> Item:
         doc = _doc_id(text)
         if doc:
             meta["doc_id"] = doc
-    return _item("factiva", meta, body, "Factiva entry")
+    notes = [] if w is not None else [("no_header", "No word-count line: the date and source of this entry were not read.")]
+    return _item("factiva", meta, body, "Factiva entry", notes)
 
 
 def _html_tables(root) -> list[Item]:
