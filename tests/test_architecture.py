@@ -77,7 +77,8 @@ def module_list() -> str:
     lines = []
     for stage in ("", *STAGES):
         prefix = f"analysis.{stage}" if stage else "analysis"
-        members = [n for n in mods if (n.rsplit(".", 1)[0] == prefix if stage else n.count(".") <= 1
+        # A stage's modules, those of its sub-packages (load/readers/) included.
+        members = [n for n in mods if (n.startswith(prefix + ".") if stage else n.count(".") <= 1
                                        and n.split(".")[-1] not in STAGES)]
         lines.append(f"\n**`analysis/{stage + '/' if stage else ''}`**" + (" (the ground)" if not stage else "") + "\n")
         for name in members:
