@@ -23,6 +23,7 @@ A PDF without any text (a scan) raises ``Unreadable("no_text_layer")``.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -51,6 +52,16 @@ _DATE_IN_LINE = re.compile(
 _SPLIT_PARTS = re.compile(r"\s+[|·•—–]\s+|\s{2,}")
 _SENTENCE_END = re.compile(r"[.?!…][\"”’')\]]*$|[\"”]$")
 _HYPHEN_END = re.compile(r"(\w+)[-\u00ad\u2010]$")
+# Halves of words that are hyphenated in their own right ("self-", "short-", "-term", "-led"): a hyphen at a
+# line end next to one of them is kept, as it is where the text writes the word so elsewhere ("cease-fire").
+_COMPOUND_FIRST = frozenset({
+    "self", "ex", "non", "anti", "pro", "well", "so", "vice", "all", "half", "far", "long", "short", "full", "part",
+    "cross",
+})
+_COMPOUND_SECOND = frozenset({
+    "term", "based", "led", "backed", "owned", "known", "year", "old", "time", "level", "scale", "wing", "style",
+    "making", "run", "called", "free", "wide", "friendly", "born", "made", "like", "up", "off", "elect", "general",
+})
 _GUTTER = re.compile(r"\S {5,}\S")
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
 _JUNK_TITLE = re.compile(r"\.(?:docx?|pdf|rtf|txt|html?|indd|odt|pages)$|^(?:microsoft\s+\w+\s+-|untitled|document\d*$)",
@@ -104,6 +115,17 @@ def read_pdf(data: bytes, name: str, options: ReadOptions | None = None) -> list
 
 def _extract(data: bytes) -> tuple[list[list[_Line | None]], dict[str, object]]:
     """The lines of each page (None for a blank line) and the document's metadata."""
+    # pypdf logs every repair it makes to a damaged file; what matters reaches the problems table instead.
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        return _extract_quietly(data)
+    finally:
+        log.setLevel(level)
+
+
+def _extract_quietly(data: bytes) -> tuple[list[list[_Line | None]], dict[str, object]]:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
@@ -351,9 +373,9 @@ def _join(text: str, nxt: str, vocabulary) -> str:
     """Two lines of one paragraph: a word split at the line end ("govern-", "ment") joined whole."""
     m = _HYPHEN_END.search(text)
     if m and nxt[:1].islower():
-        word_end = re.match(r"\w+", nxt)
-        whole = f"{m.group(1)}-{word_end.group() if word_end else ''}".casefold()
-        if text.endswith("-") and whole in vocabulary:  # "well-known" written so elsewhere: a real hyphen
+        first, second = m.group(1).casefold(), (re.match(r"\w+", nxt) or re.match("", "")).group().casefold()
+        if text.endswith("-") and (f"{first}-{second}" in vocabulary or first in _COMPOUND_FIRST
+                                   or second in _COMPOUND_SECOND):
             return text + nxt
         return text[:-1] + nxt
     return f"{text} {nxt}"

@@ -90,6 +90,8 @@ def page_metadata(html: str) -> dict[str, str]:
 
     def put(key: str, value) -> None:
         value = " ".join(str(value or "").split())
+        if key == "url" and not _is_link(value):
+            return  # a relative canonical link says nothing of where the page was
         if value and key not in found:
             found[key] = value
 
@@ -120,11 +122,15 @@ def page_metadata(html: str) -> dict[str, str]:
         put("title", titles[0].text_content())
     if "title" in found and found.get("outlet"):
         found["title"] = _strip_site(found["title"], found["outlet"])
+    elif "title" in found:  # " - Harbour Times" is the site's name when the page's own headline is the rest
+        headings = {_norm(h.text_content()) for h in tree.iter("h1", "h2")}
+        for sep in _TITLE_SEP.finditer(found["title"]):
+            if _norm(found["title"][:sep.start()]) in headings:
+                found["title"] = found["title"][:sep.start()].strip()
+                break
     m = _SAVED_FROM.search(html[:4000])
     if m:
         put("url", m.group(1))
-    if "url" in found and not _is_link(found["url"]):
-        del found["url"]  # a relative canonical link says nothing of where the page was
     return found
 
 
@@ -269,11 +275,12 @@ def _trafilatura_body(html: str, meta: dict[str, str]) -> list[str]:
         if any(a.tag in ("p", "item", "quote", "row") for a in el.iterancestors()):
             continue  # read with the paragraph, list item, quote or table row holding it
         if el.tag == "row":
-            text = " | ".join(" ".join("".join(c.itertext()).split()) for c in el.iter("cell"))
+            texts = [" | ".join(" ".join("".join(c.itertext()).split()) for c in el.iter("cell"))]
         else:
-            text = " ".join("".join(el.itertext()).split())
-        if text:
-            paragraphs.append(text)
+            for lb in el.iter("lb"):  # a line break (<br>, and <br><br> between paragraphs written so)
+                lb.tail = "\n" + (lb.tail or "")
+            texts = [" ".join(t.split()) for t in "".join(el.itertext()).split("\n")]
+        paragraphs.extend(t for t in texts if t)
     if paragraphs and meta.get("title") and _norm(paragraphs[0]) == _norm(meta["title"]):
         paragraphs = paragraphs[1:]  # the headline again, given in meta
     return paragraphs
