@@ -253,3 +253,24 @@ def test_damaged_pdf_is_reported_as_corrupt(data):
         read_pdf(data, "bad.pdf")
     assert err.value.code == "corrupt_file"
     assert err.value.message[0].isupper() and err.value.message.endswith(".")
+
+
+def test_deck_wrapped_headline_and_paragraphs_set_close_with_a_spaced_subheading():
+    lines = column([["Kyiv braces for a winter", "of power cuts"],
+                    ["The city has generators in every school, its mayor says."],
+                    ["By Olha Marchenko"], ["Published: November 20, 2023"]], y=740, gap=4)
+    lines += column([["Kyiv’s mayor said on Monday that the city was preparing for long power cuts",
+                      "this winter, after a summer of strikes on the grid."],
+                     ["“We have generators in every school,” Vitali Klitschko told reporters, though",
+                      "some districts would still be dark for hours."]], y=660, gap=3)
+    lines += column([["Repairs"]], y=580)
+    lines += column([["Engineers have repaired most of the damaged substations, the ministry said,",
+                      "but spare transformers remain scarce."],
+                     ["Residents were asked to store water before the first frosts."]], y=540, gap=3)
+    [item] = read_pdf(hand_pdf([lines]), "winter.pdf")
+    check(item, "Kyiv braces for a winter of power cuts", "November 20, 2023", "2023-11-20", "The", "frosts.", 6,
+          author="Olha Marchenko")
+    paragraphs = item.text.split("\n\n")
+    assert paragraphs[0] == "The city has generators in every school, its mayor says."  # the deck, kept
+    assert paragraphs[3] == "Repairs"
+    assert paragraphs[2].endswith("dark for hours.") and paragraphs[4].endswith("remain scarce.")

@@ -241,3 +241,14 @@ def test_paragraphs_written_with_line_breaks_are_split():
             f"{one}<br><br>{two}<br><br>{three}</div>{FOOTER.format(site='Ledger')}</body></html>")
     [item] = read_page(html.encode(), "br.html")
     assert item.text.split("\n\n") == [one, two, three]
+
+
+def test_several_article_author_tags_and_a_time_element_in_the_article():
+    html = ('<html><head><meta property="article:author" content="Jane Doe">'
+            '<meta property="article:author" content="https://social.example/jane">'
+            '<meta property="article:author" content="John Roe"></head><body><time datetime="2020-01-01">Site '
+            'launched</time><article><h1>Talks</h1><time datetime="2024-05-02T08:00:00+02:00">2 May</time>'
+            '<p>Talks in Geneva stalled.</p></article></body></html>')
+    assert page_metadata(html) == {"author": "Jane Doe, John Roe", "date": "2024-05-02T08:00:00+02:00"}
+    marked = html.replace("<p>Talks", '<span itemprop="datePublished" content="2024-05-01">1 May</span><p>Talks')
+    assert page_metadata(marked)["date"] == "2024-05-01"

@@ -27,6 +27,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 
 from analysis.load.dates import parse_date
 from analysis.load.reading import Unreadable, normalize
@@ -67,6 +68,11 @@ _LIGATURES = re.compile("[\ufb00-\ufb06]")
 _JUNK_TITLE = re.compile(r"\.(?:docx?|pdf|rtf|txt|html?|indd|odt|pages)$|^(?:microsoft\s+\w+\s+-|untitled|document\d*$)",
                          re.IGNORECASE)
 _MIN_LETTERS = 20  # fewer letters than this in the whole file: no text layer
+
+
+# Markers between body lines, beside None (a blank line): a page ends; the deck (standfirst) ends.
+_PAGE_BREAK = "page"
+_DECK_END = "deck"
 
 
 @dataclass
@@ -311,10 +317,10 @@ def _front_lines(pages: list[list[_Line | None]]) -> tuple[dict[str, str], list[
         if followed_by_blank and _looks_like_title(lead.text) and len(filled) > 1:
             meta["title"] = lead.text
             cut = filled[0] + 1
-    body: list[_Line | None] = [*deck, None] if deck else []
+    body: list[_Line | None] = [*deck, _DECK_END] if deck else []  # type: ignore[list-item]
     body += page[cut:]
     for later in pages[first + 1:]:
-        body.append("page")  # type: ignore[arg-type]  # a page break: a paragraph may go on across it
+        body.append(_PAGE_BREAK)  # type: ignore[arg-type]  # a paragraph may go on across it
         body += later
     return meta, body
 
@@ -324,10 +330,22 @@ def _paragraphs(lines: list) -> list[str]:
     real = [line for line in lines if isinstance(line, _Line)]
     if not real:
         return []
-    has_blank = any(a is None and isinstance(b, _Line) and isinstance(c, _Line)
-                    for a, b, c in zip(lines[1:], lines[2:], lines))
     lengths = sorted(len(line.text) for line in real)
-    full = lengths[int(0.8 * (len(lengths) - 1))]
+    full = lengths[int(0.8 * (len(lengths) - 1))]  # the length of a full line
+
+    def short_end(prev: _Line, line: _Line) -> bool:
+        """A short line ending a sentence, then a capital: a paragraph's last line in text without blank lines."""
+        return (bool(_SENTENCE_END.search(prev.text)) and len(prev.text) < 0.8 * full
+                and (line.text[:1].isupper() or line.text[:1] in "“\"‘'—–-(["))
+
+    # Blank lines separate the paragraphs unless they are rare beside short sentence ends without one (a
+    # text whose paragraphs are set closer than a line apart, with blank lines only around its subheadings).
+    n_blank = sum(1 for a, b, c in zip(lines, lines[1:], lines[2:]) if b is None and isinstance(a, _Line)
+                  and isinstance(c, _Line) and _SENTENCE_END.search(a.text)
+                  and (_SENTENCE_END.search(c.text) or len(c.text) > 0.6 * full))  # not around a subheading
+    n_short = sum(1 for a, b in pairwise(lines) if isinstance(a, _Line) and isinstance(b, _Line)
+                  and short_end(a, b))
+    blank_mode = n_blank >= 2 and n_blank >= 0.5 * n_short
     by_page: dict[int, list[int]] = {}
     for line in real:
         by_page.setdefault(line.page, []).append(line.indent)
@@ -338,12 +356,12 @@ def _paragraphs(lines: list) -> list[str]:
     current: list[_Line] = []
     page_break = False
     for line in lines:
-        if line is None:
+        if line is None or line == _DECK_END:
             if current:
                 paragraphs.append(current)
             current = []
             continue
-        if line == "page":
+        if line == _PAGE_BREAK:
             page_break = True
             continue
         if current:
@@ -351,9 +369,7 @@ def _paragraphs(lines: list) -> list[str]:
             ends = bool(_SENTENCE_END.search(prev.text))
             indented = line.indent >= base[line.page] + 2 and line.indent > (prev.indent if prev.page == line.page
                                                                             else base[line.page])
-            short = len(prev.text) < 0.8 * full
-            starts = line.text[:1].isupper() or line.text[:1] in "“\"‘'—–-(["
-            if ends and (indented or (not has_blank and short and starts) or page_break):
+            if ends and (indented or page_break or (not blank_mode and short_end(prev, line))):
                 paragraphs.append(current)
                 current = []
         page_break = False

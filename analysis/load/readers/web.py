@@ -76,7 +76,8 @@ def page_metadata(html: str) -> dict[str, str]:
     """``title``, ``outlet``, ``date``, ``author``, ``url`` of a page, each from the most trusted place that has it.
 
     Order of trust: JSON-LD article, ``og:``/``article:`` tags, ``<link
-    rel=canonical>``/``<meta name=author>``/other date tags, ``<title>``, and
+    rel=canonical>``/``<meta name=author>``/other date tags, a
+    ``datePublished`` or ``<time datetime>`` in the article, ``<title>``, and
     for the URL last the "saved from url" comment browsers write. Values are
     stripped strings; a field no source gives is absent.
     """
@@ -97,19 +98,20 @@ def page_metadata(html: str) -> dict[str, str]:
 
     for key, value in _json_ld(tree).items():
         put(key, value)
-    metas = {}
+    metas: dict[str, str] = {}
+    page_authors: list[str] = []  # article:author may be given once per author
     for el in tree.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
         content = (el.get("content") or "").strip()
         if key and content:
             metas.setdefault(key, content)
+            if key == "article:author" and not _is_link(content) and content not in page_authors:
+                page_authors.append(content)  # not the author's profile page, which it often is
     put("title", metas.get("og:title") or metas.get("twitter:title"))
     put("outlet", metas.get("og:site_name") or metas.get("application-name"))
     for key in _DATE_METAS:
         put("date", metas.get(key))
-    author = metas.get("article:author")
-    if author and not _is_link(author):  # often the author's profile page
-        put("author", author)
+    put("author", ", ".join(page_authors))
     put("url", metas.get("og:url"))
     for el in tree.iter("link"):
         if "canonical" in (el.get("rel") or "").lower().split():
@@ -117,6 +119,13 @@ def page_metadata(html: str) -> dict[str, str]:
     author = metas.get("author") or metas.get("byl") or metas.get("dc.creator")
     if author and not _is_link(author):
         put("author", re.sub(r"^by\s+", "", author, flags=re.IGNORECASE))
+    for el in tree.iter("time", "span", "div", "p"):  # a date the page marks up in its text
+        if (el.get("itemprop") or "").lower() == "datepublished" or (el.tag == "time" and el.get("pubdate") is not None):
+            put("date", el.get("datetime") or el.get("content") or el.text_content())
+    for el in tree.iter("time"):
+        if el.get("datetime") and any(a.tag == "article" for a in el.iterancestors()):
+            put("date", el.get("datetime"))
+            break
     titles = tree.findall(".//title")
     if titles:
         put("title", titles[0].text_content())
