@@ -274,3 +274,23 @@ def test_deck_wrapped_headline_and_paragraphs_set_close_with_a_spaced_subheading
     assert paragraphs[0] == "The city has generators in every school, its mayor says."  # the deck, kept
     assert paragraphs[3] == "Repairs"
     assert paragraphs[2].endswith("dark for hours.") and paragraphs[4].endswith("remain scarce.")
+
+
+def test_damaged_bytes_raise_only_unreadable():
+    import random
+
+    rng = random.Random(21)
+    for _ in range(60):
+        data = bytearray(ARTICLE)
+        for _ in range(rng.randint(1, 12)):
+            i = rng.randrange(len(data))
+            if rng.random() < 0.5:
+                data[i] = rng.randrange(256)
+            else:
+                del data[i:i + rng.randint(1, 40)]
+        try:
+            items = read_pdf(bytes(data), "damaged.pdf")
+        except Unreadable as err:
+            assert err.code in ("corrupt_file", "no_text_layer")
+        else:
+            assert len(items) == 1 and isinstance(items[0].text, str)

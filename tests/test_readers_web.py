@@ -252,3 +252,23 @@ def test_several_article_author_tags_and_a_time_element_in_the_article():
     assert page_metadata(html) == {"author": "Jane Doe, John Roe", "date": "2024-05-02T08:00:00+02:00"}
     marked = html.replace("<p>Talks", '<span itemprop="datePublished" content="2024-05-01">1 May</span><p>Talks')
     assert page_metadata(marked)["date"] == "2024-05-01"
+
+
+def test_damaged_bytes_raise_only_unreadable():
+    import random
+
+    rng = random.Random(21)
+    for _ in range(40):
+        data = bytearray(JSON_LD_PAGE.encode())
+        for _ in range(rng.randint(1, 30)):
+            i = rng.randrange(len(data))
+            if rng.random() < 0.5:
+                data[i] = rng.randrange(256)
+            else:
+                del data[i:i + rng.randint(1, 60)]
+        try:
+            [item] = read_page(bytes(data), "damaged.html")
+        except Unreadable as err:
+            assert err.code in ("empty", "not_text", "encoding")
+        else:
+            assert item.text.strip() and item.format == "web"  # a broken tag may leave a "<" in the text

@@ -121,10 +121,11 @@ def read_pdf(data: bytes, name: str, options: ReadOptions | None = None) -> list
 
 def _extract(data: bytes) -> tuple[list[list[_Line | None]], dict[str, object]]:
     """The lines of each page (None for a blank line) and the document's metadata."""
-    # pypdf logs every repair it makes to a damaged file; what matters reaches the problems table instead.
+    # pypdf logs every repair it makes to a damaged file (some as errors); what matters reaches the problems
+    # table instead, as this function's Unreadable or as notes.
     log = logging.getLogger("pypdf")
     level = log.level
-    log.setLevel(logging.ERROR)
+    log.setLevel(logging.CRITICAL)
     try:
         return _extract_quietly(data)
     finally:

@@ -267,7 +267,7 @@ def _trafilatura_body(html: str, meta: dict[str, str]) -> list[str]:
     try:
         xml = trafilatura.extract(html, url=meta.get("url"), output_format="xml", favor_precision=True,
                                   include_comments=False, include_tables=True, include_images=False,
-                                  include_links=False, with_metadata=False, fast=True)
+                                  include_links=False, with_metadata=False)
     except Exception:  # noqa: BLE001 - a page trafilatura chokes on is read by the fallback
         return []
     if not xml:
