@@ -294,3 +294,22 @@ def test_damaged_bytes_raise_only_unreadable():
             assert err.code in ("corrupt_file", "no_text_layer")
         else:
             assert len(items) == 1 and isinstance(items[0].text, str)
+
+
+def test_a_scanned_page_among_text_pages_is_noted():
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buf, metadata={"CreationDate": None}) as pdf:
+        for page in ("text", "scan"):
+            fig = Figure(figsize=(8.27, 11.69))
+            if page == "text":
+                fig.text(0.08, 0.94, "Seoul talks open", fontsize=18)
+                fig.text(0.08, 0.91, "2024-06-10", fontsize=10)
+                fig.text(0.08, 0.88, "South Korea and Japan held talks in Seoul on Monday, the first in a year.",
+                         fontsize=10)
+            else:
+                fig.figimage(np.random.default_rng(1).random((100, 100)), cmap="gray")
+            pdf.savefig(fig)
+    [item] = read_pdf(buf.getvalue(), "half.pdf")
+    check(item, "Seoul talks open", "2024-06-10", "2024-06-10", "South", "year.", 1)
+    assert [code for code, _ in item.notes] == ["pages_without_text"]
+    assert item.notes[0][1].startswith("Page 2 of the PDF holds no text")

@@ -102,8 +102,9 @@ def read_pdf(data: bytes, name: str, options: ReadOptions | None = None) -> list
                          "run OCR on it first (e.g. `ocrmypdf in.pdf out.pdf`) and load the result.")
     empty = [str(i + 1) for i, page in enumerate(pages) if not any(line for line in page)]
     if empty:
-        notes.append(("pages_without_text", (f"Page{'s' if len(empty) > 1 else ''} {', '.join(empty)} "
-                      "of the PDF hold no text (scanned?) and are left out; run OCR (e.g. ocrmypdf) to read them.")))
+        which = f"Pages {', '.join(empty)} of the PDF hold" if len(empty) > 1 else f"Page {empty[0]} of the PDF holds"
+        notes.append(("pages_without_text", (f"{which} no text (scanned?) and {'are' if len(empty) > 1 else 'is'} "
+                      "left out; run OCR (e.g. ocrmypdf) to read them.")))
     meta, body = _front_lines(pages)
     if url:
         meta.setdefault("url", url)
@@ -115,7 +116,8 @@ def read_pdf(data: bytes, name: str, options: ReadOptions | None = None) -> list
     meta = {k: normalize(v) for k, v in meta.items()}
     if not text.strip():
         return [Item(text="", meta=meta, format="pdf", notes=notes,
-                     error=("no_body", "The PDF holds a headline or byline but no article text."))]
+                     error=("no_body", ("The PDF holds a headline or byline but no article text; check it is "
+                            "the whole article, not its first page or cover.")))]
     return [Item(text=text, meta=meta, format="pdf", notes=notes)]
 
 
