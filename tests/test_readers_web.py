@@ -272,3 +272,29 @@ def test_damaged_bytes_raise_only_unreadable():
             assert err.code in ("empty", "not_text", "encoding")
         else:
             assert item.text.strip() and item.format == "web"  # a broken tag may leave a "<" in the text
+
+
+def test_single_file_web_archive_is_read_like_the_page():
+    import quopri
+    from email.message import EmailMessage
+
+    from analysis.load.readers.web import read_mhtml
+
+    archive = EmailMessage()
+    archive["Snapshot-Content-Location"] = "https://harbour.example/2024/seoul-tokyo"
+    archive["Subject"] = "Seoul and Tokyo agree to resume talks - Harbour Times"
+    archive.make_related()
+    part = EmailMessage()  # as browsers write it: quoted-printable UTF-8, the charset only in the page's <meta>
+    part["Content-Type"] = "text/html"
+    part["Content-Transfer-Encoding"] = "quoted-printable"
+    part["Content-Location"] = "https://harbour.example/2024/seoul-tokyo?utm=x"
+    part.set_payload(quopri.encodestring(TITLE_PAGE.encode()).decode("ascii"))
+    archive.attach(part)
+    archive.add_related(b"\x89PNG fake image", maintype="image", subtype="png")
+    [item] = read_mhtml(archive.as_bytes(), "seoul.mhtml")
+    assert "North Korea’s missile tests" in item.text  # UTF-8 decoded right
+    check(item, "Seoul and Tokyo agree to resume talks", None, None, None, "South", "year.", 3,
+          url="https://harbour.example/2024/seoul-tokyo")
+    with pytest.raises(Unreadable) as err:
+        read_mhtml(b"From: nobody\r\n\r\njust text", "bad.mhtml")
+    assert err.value.code == "corrupt_file"

@@ -1,4 +1,4 @@
-"""Saved web pages (``.html``/``.htm``): the article body and what the page says of it.
+"""Saved web pages (``.html``/``.htm``, and ``.mhtml`` single-file archives): the article and what the page says of it.
 
 The body comes from ``trafilatura`` (precision first: navigation, cookie
 banners, share links, related articles, comments and footers are left out),
@@ -25,7 +25,7 @@ import unicodedata
 from analysis.load.reading import Unreadable, decode_bytes, normalize, strip_html
 from analysis.load.sources import Item, ReadOptions
 
-__all__ = ["page_metadata", "read_page"]
+__all__ = ["page_metadata", "read_mhtml", "read_page"]
 
 # schema.org types of a news article, most specific first (a page often holds a WebPage and a BreadcrumbList too).
 _ARTICLE_TYPES = ("NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
@@ -49,11 +49,48 @@ def read_page(data: bytes, name: str, options: ReadOptions | None = None) -> lis
     that is not text (``not_text``, ``encoding``) or a page without article
     text (``empty``). ``options`` is not used (tables only).
     """
+    return [_article(*_decode(data))]
+
+
+def read_mhtml(data: bytes, name: str, options: ReadOptions | None = None) -> list[Item]:
+    """The article of a page saved as one file (``.mhtml``/``.mht``, "Save as: single file"), as ``read_page`` reads it.
+
+    The page's HTML part is read; its address (the browser's
+    ``Snapshot-Content-Location`` or the part's ``Content-Location``) is the
+    ``url`` when the page gives none. Raises ``Unreadable("corrupt_file")``
+    when the file holds no HTML part.
+    """
+    import email
+    import email.policy
+
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        part = next((p for p in message.walk() if p.get_content_type() == "text/html"), None)
+        raw = part.get_payload(decode=True) if part is not None else None  # bytes: the page's charset decides
+    except Exception:  # noqa: BLE001 - the email parser's errors on a damaged archive are many
+        raw = None
+    if not isinstance(raw, bytes) or not raw.strip():
+        raise Unreadable("corrupt_file", "This web archive (.mhtml) holds no HTML page; save the page again, "
+                         "or as .html.")
+    item = _article(*_decode(raw))
+    where = message.get("Snapshot-Content-Location") or part.get("Content-Location")
+    if where and _is_link(str(where)):
+        item.meta.setdefault("url", str(where).strip())
+    return [item]
+
+
+def _decode(data: bytes) -> tuple[str, list[tuple[str, str]]]:
+    """The page's text and the notes on its decoding (a charset its ``<meta>`` declares is honoured)."""
     decoded = decode_bytes(data)
     html, notes = decoded.text, list(decoded.notes)
     redecoded = _declared_charset(data, decoded.encoding)
     if redecoded is not None:
         html, notes = redecoded, [n for n in notes if n[0] != "legacy_encoding"]
+    return html, notes
+
+
+def _article(html: str, notes: list[tuple[str, str]]) -> Item:
+    """The article of a decoded page: trafilatura's body, else the tag stripper's."""
     html = normalize(html)
     meta = page_metadata(html)
     paragraphs = _trafilatura_body(html, meta)
@@ -69,7 +106,7 @@ def read_page(data: bytes, name: str, options: ReadOptions | None = None) -> lis
     if not paragraphs:
         raise Unreadable("empty", "The page holds no article text (only navigation, scripts or furniture); "
                          "save the article's own page, or its text as .txt.")
-    return [Item(text="\n\n".join(paragraphs), meta=meta, format="web", notes=notes)]
+    return Item(text="\n\n".join(paragraphs), meta=meta, format="web", notes=notes)
 
 
 def page_metadata(html: str) -> dict[str, str]:
