@@ -313,3 +313,29 @@ def test_a_scanned_page_among_text_pages_is_noted():
     check(item, "Seoul talks open", "2024-06-10", "2024-06-10", "South", "year.", 1)
     assert [code for code, _ in item.notes] == ["pages_without_text"]
     assert item.notes[0][1].startswith("Page 2 of the PDF holds no text")
+
+
+def test_large_headline_alone_and_a_short_text():
+    data = matplotlib_pdf([["Kyiv braces for winter",
+                            "Kyiv’s mayor said on Monday that the city was preparing for long power cuts this",
+                            "winter, after a summer of strikes on the grid.",
+                            "Residents were asked to store water."]])
+    [item] = read_pdf(data, "winter.pdf")
+    assert item.meta == {"title": "Kyiv braces for winter"}  # no date: none in the text, none in the metadata
+    assert item.text.split("\n\n") == [
+        ("Kyiv’s mayor said on Monday that the city was preparing for long power cuts this winter, after a summer "
+        "of strikes on the grid."),
+        "Residents were asked to store water.",
+    ]
+
+
+def test_subheading_without_space_around_it_is_its_own_paragraph():
+    lines = column([["Seoul talks open"], ["By Min-jun Kim"], ["2024-06-10"]], y=740, gap=6)
+    lines += column([["South Korea and Japan held talks in Seoul on Monday, the first in a year, and",
+                      "agreed to meet again in Tokyo."],
+                     ["What comes next"],
+                     ["Officials said trade and fisheries would be on the agenda when the ministers meet",
+                      "in the autumn."]], y=680)
+    [item] = read_pdf(hand_pdf([lines]), "seoul.pdf")
+    check(item, "Seoul talks open", "2024-06-10", "2024-06-10", "South", "autumn.", 3, author="Min-jun Kim")
+    assert item.text.split("\n\n")[1] == "What comes next"

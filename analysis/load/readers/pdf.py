@@ -169,18 +169,17 @@ def _extract_quietly(data: bytes) -> tuple[list[list[_Line | None]], dict[str, o
 
 
 def _page_lines(number: int, page) -> list[_Line | None]:
-    texts = []
-    for mode in ("layout", "plain"):
+    def text(mode: str) -> str:
         try:
-            texts.append(page.extract_text(extraction_mode=mode) or "")
+            return page.extract_text(extraction_mode=mode) or ""
         except Exception:  # noqa: BLE001 - a page pypdf cannot read in one mode may read in the other
-            texts.append("")
-    layout, plain = texts
-    rows = layout.split("\n")
+            return ""
+
+    rows = text("layout").split("\n")
     filled = [r for r in rows if r.strip()]
     # Columns side by side in the layout: read the page in content order instead.
     if not filled or (len(filled) >= 6 and sum(bool(_GUTTER.search(r.strip())) for r in filled) > 0.4 * len(filled)):
-        rows = plain.split("\n")
+        rows = text("plain").split("\n")
     lines: list[_Line | None] = []
     for row in rows:
         row = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), row.rstrip())
@@ -334,12 +333,19 @@ def _paragraphs(lines: list) -> list[str]:
     if not real:
         return []
     lengths = sorted(len(line.text) for line in real)
-    full = lengths[int(0.8 * (len(lengths) - 1))]  # the length of a full line
+    # The length of a full line (the longest of a few lines; of many, the 80th percentile, past odd long ones).
+    full = lengths[int(0.8 * (len(lengths) - 1))] if len(lengths) >= 8 else lengths[-1]
 
     def short_end(prev: _Line, line: _Line) -> bool:
         """A short line ending a sentence, then a capital: a paragraph's last line in text without blank lines."""
         return (bool(_SENTENCE_END.search(prev.text)) and len(prev.text) < 0.8 * full
                 and (line.text[:1].isupper() or line.text[:1] in "“\"‘'—–-(["))
+
+    def heading(prev: _Line, line: _Line) -> bool:
+        """A short line of a few words without a sentence end, then a capital: a subheading ("Closed doors")."""
+        return (len(prev.text.split()) <= 8 and len(prev.text) < 0.5 * full and not _SENTENCE_END.search(prev.text)
+                and not prev.text.endswith((",", ";", "-", "–", "—")) and prev.text[:1].isupper()
+                and line.text[:1].isupper())
 
     # Blank lines separate the paragraphs unless they are rare beside short sentence ends without one (a
     # text whose paragraphs are set closer than a line apart, with blank lines only around its subheadings).
@@ -372,7 +378,7 @@ def _paragraphs(lines: list) -> list[str]:
             ends = bool(_SENTENCE_END.search(prev.text))
             indented = line.indent >= base[line.page] + 2 and line.indent > (prev.indent if prev.page == line.page
                                                                             else base[line.page])
-            if ends and (indented or page_break or (not blank_mode and short_end(prev, line))):
+            if (ends and (indented or page_break or (not blank_mode and short_end(prev, line)))) or heading(prev, line):
                 paragraphs.append(current)
                 current = []
         page_break = False
