@@ -10,10 +10,12 @@ is read as before: tags stripped, furniture elements dropped
 Metadata is read from the page itself, most trusted first: JSON-LD
 (``NewsArticle``, ``Article``, ``ReportageNewsArticle``..., also inside an
 ``@graph``), then ``og:``/``article:`` meta tags, then ``<link
-rel=canonical>`` and ``<meta name=author>``, then ``<title>`` (a trailing
-" | Outlet" dropped when it is the site's name). Dates are kept as the page
-writes them; a date trafilatura guesses is used only when the page holds it
-verbatim. Nothing is fetched.
+rel=canonical>``, ``<meta name=author>`` and other date tags, then a
+``datePublished`` or ``<time datetime>`` in the article, then ``<title>``
+(a trailing " | Outlet" dropped when it is the site's name, or when the
+rest is the page's own headline). Dates are kept as the page writes them;
+trafilatura's own date guesses (htmldate) are not used, so no date comes
+from a URL or a copyright line. Nothing is fetched.
 """
 
 from __future__ import annotations
@@ -323,10 +325,27 @@ def _trafilatura_body(html: str, meta: dict[str, str]) -> list[str]:
         if el.tag == "row":
             texts = [" | ".join(" ".join("".join(c.itertext()).split()) for c in el.iter("cell"))]
         else:
-            for lb in el.iter("lb"):  # a line break (<br>, and <br><br> between paragraphs written so)
-                lb.tail = "\n" + (lb.tail or "")
-            texts = [" ".join(t.split()) for t in "".join(el.itertext()).split("\n")]
+            texts = _lines(el)
         paragraphs.extend(t for t in texts if t)
     if paragraphs and meta.get("title") and _norm(paragraphs[0]) == _norm(meta["title"]):
         paragraphs = paragraphs[1:]  # the headline again, given in meta
     return paragraphs
+
+
+def _lines(el) -> list[str]:
+    """The text of an element, cut at its line breaks (``<lb/>``: a ``<br>``, or paragraphs written ``<br><br>``)."""
+    parts: list[list[str]] = [[]]
+
+    def walk(node) -> None:
+        if node.text:
+            parts[-1].append(node.text)
+        for child in node:
+            if child.tag == "lb":
+                parts.append([])
+            else:
+                walk(child)
+            if child.tail:
+                parts[-1].append(child.tail)
+
+    walk(el)
+    return [" ".join("".join(part).split()) for part in parts]
