@@ -38,6 +38,7 @@ _DATE_METAS = ("article:published_time", "og:published_time", "datepublished", "
                "sailthru.date")
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.IGNORECASE)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.IGNORECASE)
+_TITLE_ELEMENT = re.compile(r"<title\b.*?</title\s*>", re.IGNORECASE | re.DOTALL)
 _TITLE_SEP = re.compile(r"\s+[|\-–—:·•]\s+")
 
 
@@ -96,19 +97,17 @@ def _article(html: str, notes: list[tuple[str, str]]) -> Item:
     html = normalize(html)
     meta = page_metadata(html)
     paragraphs = _trafilatura_body(html, meta)
-    if not paragraphs:
-        text, _ = strip_html(html)
-        paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
-        if paragraphs and meta.get("title") and _norm(paragraphs[0]) == _norm(meta["title"]):
-            paragraphs = paragraphs[1:]
-        if paragraphs:
-            notes.append(("web_fallback", ("The page is too small or plain for trafilatura to find an article in "
-                          "it; its text was read with the tags stripped and navigation, banners and footers "
-                          "dropped.")))
-    if not paragraphs:
+    if paragraphs:
+        return Item(text="\n\n".join(paragraphs), meta=meta, format="web", notes=notes)
+    # What the loader made of an .html file before this reader, the lines as they come, less the <title>
+    # (in meta now: a page of only a title and furniture has no article).
+    text = strip_html(_TITLE_ELEMENT.sub(" ", html))[0].strip()
+    if not text:
         raise Unreadable("empty", "The page holds no article text (only navigation, scripts or furniture); "
                          "save the article's own page, or its text as .txt.")
-    return Item(text="\n\n".join(paragraphs), meta=meta, format="web", notes=notes)
+    notes.append(("web_fallback", ("The page is too small or plain for trafilatura to find an article in it; its "
+                  "text was read with the tags stripped and navigation, banners and footers dropped.")))
+    return Item(text=text, meta=meta, format="web", notes=notes)
 
 
 def page_metadata(html: str) -> dict[str, str]:
