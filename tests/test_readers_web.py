@@ -158,6 +158,8 @@ def test_title_suffix_is_dropped_when_it_is_the_site_name():
      {"title": "B", "author": "Jane Doe, John Roe", "url": "https://o.example/b"}),
     ('{"@type":"http://schema.org/NewsArticle","name":"C","author":{"name":"Jane Doe"},"dateCreated":"2024-03"}',
      {"title": "C", "author": "Jane Doe", "date": "2024-03"}),
+    ('{"@type":"NewsArticle","headline":"Kyiv&#8217;s plan &amp; Moscow&#8217;s reply","author":"Olena Shevchenko"}',
+     {"title": "Kyiv’s plan & Moscow’s reply", "author": "Olena Shevchenko"}),
     ('{"@type":"Person","name":"Not an article"}', {}),
 ])
 def test_json_ld_shapes(ld, expected):

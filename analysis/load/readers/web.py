@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from html import unescape
 
 from analysis.load.reading import Unreadable, decode_bytes, normalize, strip_html
 from analysis.load.sources import Item, ReadOptions
@@ -128,7 +129,7 @@ def page_metadata(html: str) -> dict[str, str]:
     found: dict[str, str] = {}
 
     def put(key: str, value) -> None:
-        value = " ".join(str(value or "").split())
+        value = " ".join(unescape(str(value or "")).split())  # JSON-LD is often HTML-escaped ("&#8217;")
         if key == "url" and not _is_link(value):
             return  # a relative canonical link says nothing of where the page was
         if value and key not in found:
