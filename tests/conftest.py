@@ -51,7 +51,8 @@ def bad_folder(tmp_path_factory):
     (d / "empty.txt").write_bytes(b"")
     (d / "blank.txt").write_text(" \n\t\n  \n", encoding="utf-8")
     (d / "binary.txt").write_bytes(bytes(range(256)) * 40)
-    (d / "report.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    (d / "report.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")  # cut short: a PDF the reader cannot open
+    (d / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))  # a type no reader reads
     (d / "bom.txt").write_bytes(b"\xef\xbb\xbf" + "Russia and Ukraine met in Türkiye for talks on grain.\n".encode())
     (d / "utf16.txt").write_bytes("\ufeffKim Jong-un met Putin in Pyongyang, officials said.\n".encode("utf-16-le"))
     (d / "cp1252.txt").write_bytes(

@@ -29,7 +29,7 @@ def test_check_on_bad_folder_names_each_file_with_reason_and_exits_1(bad_folder)
     assert "Traceback" not in out + result.stderr
     for name, code in [
         ("empty.txt", "empty"), ("binary.txt", "not_text"), ("good_copy.txt", "duplicate"),
-        ("missing.txt", "missing_file"), ("report.pdf", "unsupported_type"), ("german.txt", "not_english"),
+        ("missing.txt", "missing_file"), ("report.pdf", "corrupt_file"), ("photo.png", "unsupported_type"), ("german.txt", "not_english"),
         ("unlisted.md", "no_metadata"), ("cp1252.txt", "legacy_encoding"),
     ]:
         line = next(line for line in out.splitlines() if f" {name}:" in line)

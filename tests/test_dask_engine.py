@@ -16,7 +16,7 @@ METHOD = "model"
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    """The seeds plus two files that exercise the driver's decisions (a duplicate, a bad date)."""
+    """The seeds plus files that exercise the driver's decisions (a duplicate, a bad date, a file of two articles)."""
     d = tmp_path_factory.mktemp("dask") / "corpus"
     shutil.copytree(SEEDS_DIR, d)
     shutil.copy(d / "003_546389277af2adbe.txt", d / "zz_copy.txt")
@@ -24,6 +24,11 @@ def folder(tmp_path_factory):
                                  encoding="utf-8")
     with open(d / "articles.csv", "a", encoding="utf-8") as fh:
         fh.write("extra.txt,New Outlet,Nowhere,,not-a-date,,,news report,\n")
+    # A table of two articles, with a column of its own: one file, two articles (FILE#N), as pandas reads it.
+    pd.DataFrame({"headline": ["Grain talks", "Ports reopen"], "media_name": ["Wire", "Wire"],
+                  "body": ["Russia and Ukraine met in Istanbul to discuss grain exports, officials said.",
+                           "Odesa's ports reopened on Monday after a week of drone attacks, Kyiv said."],
+                  "leaning": ["center", "center"]}).to_csv(d / "wire.csv", index=False)
     return d
 
 
@@ -41,5 +46,7 @@ def test_dask_tables_equal_pandas_tables(folder, tmp_path):
         pd.testing.assert_frame_equal(got, want, check_dtype=False, obj=name)
     pd.testing.assert_frame_equal(result["problems"], expected["problems"], check_dtype=False)
     assert {"duplicate", "bad_date"} <= set(result["problems"]["problem"])
+    articles = read_table(tmp_path / "out", "articles")
+    assert {"wire.csv#1", "wire.csv#2"} <= set(articles["file"]) and set(articles["leaning"].dropna()) == {"center"}
     for name in ("tone_by_outlet", "keyness_by_outlet", "frame_shares", "naming"):
         pd.testing.assert_frame_equal(result[name], expected[name], check_dtype=False, obj=name)

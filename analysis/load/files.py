@@ -56,6 +56,9 @@ def find_files(folder: Path, exclude=()) -> tuple[list[str], list[str], list[tup
             if path.is_symlink():
                 skipped.append((rel, "linked_folder", f"A link to the folder {link_target(path)}; links to "
                                 "folders are not followed. Copy the files in instead.", False))
+            elif _page_assets(path):
+                skipped.append((rel, "page_assets", f"The images and scripts a browser saved with "
+                                f"{_page_assets(path)}; not read as articles.", False))
             elif path.resolve() in excluded or is_run_output(path) or is_cache(path):
                 skipped.append((rel, "output_folder", "This is the output or cache folder of a run, inside the "
                                 "corpus folder; its files are not read as articles.", False))
@@ -78,6 +81,17 @@ def find_files(folder: Path, exclude=()) -> tuple[list[str], list[str], list[tup
             else:
                 (articles if path.suffix.lower() in READ_SUFFIXES else others).append(rel)
     return sorted(articles), sorted(others), sorted(skipped)
+
+
+def _page_assets(folder: Path) -> str | None:
+    """The page whose assets ``folder`` holds ("Webpage, complete" saves ``page.html`` and ``page_files/``), or None."""
+    if not folder.name.endswith("_files"):
+        return None
+    stem = folder.name[: -len("_files")]
+    for suffix in (".html", ".htm", ".HTML", ".HTM"):
+        if (folder.parent / (stem + suffix)).is_file():
+            return stem + suffix
+    return None
 
 
 def is_cache(folder: Path) -> bool:

@@ -39,6 +39,8 @@ def sniff_format(suffix: str, head: bytes) -> str:
         return "table"
     if suffix in (".html", ".htm"):
         return "html"
+    if suffix in (".mhtml", ".mht"):
+        return "mhtml"
     if suffix == ".docx":
         return "docx"
     if suffix == ".pdf":
@@ -87,6 +89,10 @@ def reader_for(suffix: str, data: bytes) -> Reader | None:
         return tables.read_table
     if kind == "html":
         return _read_html
+    if kind == "mhtml":
+        from analysis.load.readers import web
+
+        return web.read_mhtml
     return None
 
 

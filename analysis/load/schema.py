@@ -13,7 +13,7 @@ __all__ = ["ARTICLE_COLUMNS", "FRONT_MATTER_KEYS", "KNOWN_COLUMNS", "META_PREFIX
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 # Every extension the loader reads: text, then news-database exports, PDFs and tables (see ``formats``).
-READ_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".rtf", ".pdf", ".csv", ".tsv", ".tab", ".json", ".jsonl", ".ndjson",
+READ_SUFFIXES = (*TEXT_SUFFIXES, ".mhtml", ".mht", ".docx", ".rtf", ".pdf", ".csv", ".tsv", ".tab", ".json", ".jsonl", ".ndjson",
                  ".parquet", ".pq", ".xlsx", ".xlsm")
 KNOWN_COLUMNS = ("outlet", "country", "title", "date", "author", "url", "genre")
 # Metadata a file can carry itself (YAML front matter), used where the manifest has none.

@@ -391,7 +391,7 @@ def cmd_suggest_actors(args) -> int:
 
 
 # Problems that say what the run did, not what is wrong with an input: they do not make the exit code 1.
-NOTICES = ("output_folder", "output_file")
+NOTICES = ("output_folder", "output_file", "page_assets")
 
 
 def check_status(corpus) -> int:
