@@ -172,3 +172,157 @@ def test_the_cache_reads_an_unchanged_export_once_and_a_changed_one_again(tmp_pa
     assert "scraped.csv#4" in set(third.articles["file"])
     assert cache.hits and cache.misses
     pd.testing.assert_frame_equal(load_corpus(folder).articles, third.articles)
+
+
+# ---------------------------------------------------------------- every format in one folder
+
+
+def _nexis_docx(path, entries):
+    """A Nexis Uni export: a cover page, then per entry its header lines, Body, paragraphs and trailer."""
+    from docx import Document
+
+    doc = Document()
+    for line in ("User Name: Analyst", f"Documents ({len(entries)})", "Client/Matter: -None-",
+                 "Search Terms: grain"):
+        doc.add_paragraph(line)
+    for title, outlet, date, paragraphs in entries:
+        for line in (title, outlet, date, f"Copyright 2018 {outlet}", "Section: WORLD; Pg. 4",
+                     "Length: 120 words", "Byline: By Ana Lima", "Body", *paragraphs, "Classification",
+                     "Language: ENGLISH", "Load-Date: March 9, 2018", "End of Document"):
+            doc.add_paragraph(line)
+        doc.add_page_break()
+    doc.save(path)
+
+
+def _rtf(lines):
+    def escape(text):
+        return "".join("\\" + ch if ch in "\\{}" else ch if ord(ch) < 128 else f"\\u{ord(ch)}?" for ch in text)
+
+    return "{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Times;}}\n" + "".join(
+        "\\page\n" if line is None else "{\\pard " + escape(line) + "\\par}\n" for line in lines) + "}"
+
+
+def _factiva_rtf(path, entries):
+    lines = []
+    for i, (title, outlet, date, paragraphs) in enumerate(entries):
+        lines += [title, "By Jo Park", "120 words", date, outlet, "WIRE", "English",
+                  f"(c) 2018 {outlet}. All rights reserved.", *paragraphs,
+                  f"Document WIRE000020180309ee390000{i}", None]
+    path.write_text(_rtf(lines), encoding="ascii")
+
+
+def _pdf(path, title, byline, date, paragraphs):
+    import textwrap
+
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    lines = [title, byline, date, ""]
+    for paragraph in paragraphs:
+        lines += textwrap.wrap(paragraph, 80) + [""]
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path) as pdf:
+        fig = Figure(figsize=(8.27, 11.69))
+        for i, line in enumerate(lines):
+            fig.text(0.08, 0.94 - i * 0.02, line, fontsize=16 if i == 0 else 10)
+        pdf.savefig(fig)
+
+
+def _page(path, title, outlet, date, paragraphs):
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
+                     "datePublished": date, "publisher": {"@type": "Organization", "name": outlet}},
+                    ensure_ascii=False)
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    path.write_text(
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{title} | {outlet}</title>"
+        f"<script type='application/ld+json'>{ld}</script></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/world'>World</a> <a href='/markets'>Markets</a></nav>"
+        "<div class='cookie-banner'>We use cookies to improve your experience. <button>Accept all</button></div>"
+        f"<article><h1>{title}</h1><div class='share'>Share on Facebook Share on Twitter</div>{body}</article>"
+        "<aside class='related'><h3>Related articles</h3><a href='/x'>Ten things to know about grain</a></aside>"
+        f"<footer>© 2018 {outlet}. All rights reserved. Privacy policy.</footer></body></html>", encoding="utf-8")
+
+
+GRAIN = ["Russia and Ukraine agreed in Istanbul to reopen the grain corridor, the United Nations said on Friday.",
+         "“Ships will sail within days,” a Turkish official told reporters — the first good news in months."]
+KYIV = ["Air-raid sirens sounded across Kyiv before dawn as drones struck the city’s power plants.",
+        "Engineers restored electricity to most districts by the evening, the mayor said."]
+SEOUL = ["North Korea fired two ballistic missiles into the sea, South Korea’s military said.",
+         "The launches came hours after US and South Korean forces ended joint drills."]
+PARIS = ["Diplomats from the G7 met in Paris to discuss sanctions on Russian oil.",
+         "They agreed to review the price cap every two months, a French official said."]
+SAO = ["Coffee exporters in São Paulo said shipping costs had doubled since the war began.",
+       "Brazil’s farm ministry promised credit lines for small growers hit by the rise."]
+NO_BODY = []
+
+
+def _every_format(folder):
+    _nexis_docx(folder / "nexis.docx", [
+        ("Grain corridor to reopen", "The Ledger", "March 3, 2018 Saturday", GRAIN),
+        ("Entry without a body", "The Ledger", "March 4, 2018 Sunday", NO_BODY),
+        ("Drones strike Kyiv power plants", "Kyiv Post", "March 5, 2018 Monday", KYIV),
+    ])
+    _factiva_rtf(folder / "factiva.rtf", [
+        ("North Korea fires two missiles", "Yonhap English", "6 March 2018", SEOUL),
+        ("G7 reviews oil price cap", "Agence Wire", "7 March 2018", PARIS),
+    ])
+    (folder / "pdfs").mkdir()
+    _pdf(folder / "pdfs" / "coffee.pdf", "Shipping costs squeeze coffee exporters", "By Rita Souza",
+         "March 8, 2018", SAO)
+    (folder / "pages").mkdir()
+    _page(folder / "pages" / "kyiv.html", "Kyiv restores power after drone strikes", "Kyiv Independent",
+          "2018-03-09T07:30:00+02:00", KYIV[::-1])
+    _tables(folder)
+    (folder / "notes").mkdir()
+    (folder / "notes" / "seoul.txt").write_text("Seoul talks\n\n" + "\n\n".join(SEOUL[::-1]) + "\n", encoding="utf-8")
+    (folder / "articles.csv").write_text("file,outlet,date,title\nnotes/seoul.txt,Korea Herald,2018-03-10,Seoul talks\n"
+                                         "pdfs/coffee.pdf,Folha Diária,,\n", encoding="utf-8")
+
+
+EVERY_FORMAT = {
+    "nexis.docx": [("Grain corridor to reopen", "The Ledger", "2018-03-03", "Russia", "months.", 2), None,
+                   ("Drones strike Kyiv power plants", "Kyiv Post", "2018-03-05", "Air-raid", "said.", 2)],
+    "factiva.rtf": [("North Korea fires two missiles", "Yonhap English", "2018-03-06", "North", "drills.", 2),
+                    ("G7 reviews oil price cap", "Agence Wire", "2018-03-07", "Diplomats", "said.", 2)],
+    # The PDF names no outlet; the manifest gives it, and its date comes from the PDF's date line.
+    "pdfs/coffee.pdf": [("Shipping costs squeeze coffee exporters", "Folha Diária", "2018-03-08", "Coffee", "rise.",
+                         2)],
+    "pages/kyiv.html": [("Kyiv restores power after drone strikes", "Kyiv Independent", "2018-03-09", "Engineers",
+                         "plants.", 2)],
+    "notes/seoul.txt": [("Seoul talks", "Korea Herald", "2018-03-10", "The", "said.", 2)],
+    **TABLE_ARTICLES,
+}
+
+
+def test_a_folder_of_every_format_loads_every_article_with_its_metadata(tmp_path):
+    _every_format(tmp_path)
+    corpus = load_corpus(tmp_path)
+    assert_articles(corpus, EVERY_FORMAT)
+    formats = corpus.articles.groupby("source_file")["format"].first().to_dict()
+    assert formats == {"nexis.docx": "nexis", "factiva.rtf": "factiva", "pdfs/coffee.pdf": "pdf",
+                       "pages/kyiv.html": "web", "notes/seoul.txt": "text", "scraped.csv": "csv",
+                       "coding.xlsx": "excel", "feed.jsonl": "jsonl"}
+    articles = corpus.articles.set_index("file")
+    assert articles.loc["factiva.rtf#2", "doc_id"] == "WIRE000020180309ee3900001"
+    assert articles.loc["nexis.docx#1", "author"] == "Ana Lima"
+    # No page furniture in the body: export lines, navigation, banners, share links, related links, footers.
+    body = " ".join(corpus.body()["text"])
+    for furniture in ("Load-Date", "End of Document", "Length:", "Copyright", "words", "Document WIRE", "cookies",
+                      "Share on", "Related articles", "Privacy policy", "Home", "Client/Matter"):
+        assert furniture not in body, furniture
+    problems = corpus.problems.set_index("file")["problem"].to_dict()
+    assert problems == {"nexis.docx#2": "no_body", "scraped.csv#2": "empty", "feed.jsonl#2": "bad_line"}
+
+
+def test_check_counts_the_articles_of_each_file_and_format(tmp_path):
+    _every_format(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "analysis", "check", str(tmp_path)], capture_output=True,
+                            text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    assert "ok       factiva.rtf (2 articles, factiva)" in lines
+    assert "ok       pages/kyiv.html (web)" in lines and "ok       notes/seoul.txt" in lines
+    assert any(line.startswith("SKIPPED  nexis.docx#2: [no_body]") for line in lines)
+    assert lines[-1].endswith("By format: csv 2 articles from 1 file, factiva 2 articles from 1 file, "
+                              "nexis 2 articles from 1 file, excel 1 article from 1 file, jsonl 1 article from 1 file, "
+                              "pdf 1 article from 1 file, text 1 article from 1 file, web 1 article from 1 file.")

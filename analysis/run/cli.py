@@ -433,10 +433,12 @@ def format_check(corpus) -> str:
     if corpus.articles.empty:
         summary += " Nothing to analyse."
     else:
-        counts = pd.DataFrame({"format": formats, "source": sources}).groupby("format", sort=False)["source"]
+        by = pd.DataFrame({"format": formats, "source": sources}).groupby("format")["source"]
+        counts = pd.DataFrame({"articles": by.size(), "files": by.nunique()}).reset_index()
+        counts = counts.sort_values(["articles", "format"], ascending=[False, True])
         summary += " By format: " + ", ".join(
             f"{fmt} {n_articles} article{'s' * (n_articles != 1)} from {n_files} file{'s' * (n_files != 1)}"
-            for fmt, n_articles, n_files in zip(counts.size().index, counts.size(), counts.nunique())) + "."
+            for fmt, n_articles, n_files in zip(counts["format"], counts["articles"], counts["files"])) + "."
     lines.append(summary)
     return "\n".join(lines)
 
