@@ -5,8 +5,10 @@ order, top to bottom, in a fresh kernel each, and writes to ``out_dir``:
 ``notebooks/`` (the executed notebooks), ``html/`` (one page each) and
 ``figures/`` (what the notebooks export). Run on the seeds with the project
 folder as output, it refreshes the committed notebooks and figures in place,
-with no parameters injected, so the committed notebooks carry no
-machine-specific paths.
+with no parameters injected, and every executed notebook is normalised
+(``normalise``): no timestamps, no absolute paths, widget ids numbered in
+order. So ``make`` on a clean clone leaves ``git status`` clean: the same
+inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -72,6 +74,11 @@ def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None, opt
     for d in (figures, executed_dir, html_dir):
         d.mkdir(parents=True, exist_ok=True)
     options = {k: v for k, v in (options or {}).items() if v is not None}
+    if "method" in options:
+        from analysis.models import scorers
+
+        if options["method"] == scorers.get(None).name:
+            del options["method"]  # the notebooks' own default: nothing to inject
     in_place = corpus_dir == SEEDS_DIR and figures == FIGURES_DIR and not options
     # Defaults need no injection (the committed notebooks carry no machine paths);
     # anything else is passed as parameters.
@@ -88,12 +95,14 @@ def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None, opt
                     pm.execute_notebook(
                         str(book), str(tmp), parameters=book_parameters, cwd=str(NOTEBOOKS_DIR),
                         progress_bar=False, kernel_name="python3",
+                        # The kernel's own log (its "running over TCP" warning) tells an analyst nothing.
+                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
                     )
                 except PapermillExecutionError:
-                    _record_output_path(tmp, target)
+                    _normalise_file(tmp, book, target, injected=bool(book_parameters))
                     os.replace(tmp, target)  # kept, with the error in it, for reading
                     raise
-                _record_output_path(tmp, target)
+                _normalise_file(tmp, book, target, injected=bool(book_parameters))
         except PapermillExecutionError as err:
             raise NotebookFailed(
                 f"{book.name} failed in cell {err.exec_count} ({err.ename}: {err.evalue}); "
@@ -115,15 +124,60 @@ def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None, opt
         return [f.result() for f in futures]
 
 
-def _record_output_path(written: Path, target: Path) -> None:
-    """Papermill records the path it wrote to: make that the notebook's own path, not the temporary one."""
+def _normalise_file(written: Path, book: Path, target: Path, injected: bool) -> None:
+    """``normalise`` the notebook papermill wrote to ``written``, which will be ``target``."""
     import nbformat
 
-    nb = nbformat.read(str(written), as_version=4)
+    nb = normalise(nbformat.read(str(written), as_version=4), book, target, injected)
+    nbformat.write(nb, str(written))
+
+
+# What papermill and nbclient record that differs on every run of the same inputs.
+_RUN_KEYS = ("start_time", "end_time", "duration", "exception")
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+_WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def normalise(nb, book: Path, target: Path, injected: bool):
+    """An executed notebook that is the same bytes on every run of the same inputs.
+
+    Drops the run's timestamps and durations (papermill's and nbclient's),
+    records its input and output paths relative to the notebook's folder,
+    removes a stale ``injected-parameters`` cell when nothing was injected
+    (the defaults need none), numbers the cells, and renames the widget
+    models in the order they appear (ipywidgets gives them random ids).
+    """
+    import json
+    import uuid
+
+    import nbformat
+
     papermill = nb.metadata.get("papermill")
-    if papermill is not None and papermill.get("output_path") != str(target):
-        papermill["output_path"] = str(target)
-        nbformat.write(nb, str(written))
+    if papermill is not None:
+        for key in _RUN_KEYS:
+            papermill.pop(key, None)
+        for key, path in (("input_path", book), ("output_path", target)):
+            papermill[key] = Path(os.path.relpath(path, target.parent)).as_posix()
+        if not injected:
+            papermill["parameters"] = {}
+    if not injected:
+        nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    models: list[str] = []
+    for i, cell in enumerate(nb.cells):
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        cell["id"] = f"cell-{i:03d}"
+        for output in cell.get("outputs", []):
+            model = output.get("data", {}).get(_WIDGET_VIEW, {}).get("model_id")
+            if model:
+                models.append(model)
+    models += list(nb.metadata.get("widgets", {}).get(_WIDGET_STATE, {}).get("state", {}))
+    if not models:
+        return nb
+    text = json.dumps(nb)
+    for n, model in enumerate(dict.fromkeys(models)):
+        text = text.replace(model, uuid.uuid5(uuid.NAMESPACE_URL, f"{book.name}/widget/{n}").hex)
+    return nbformat.from_dict(json.loads(text))
 
 
 def _parameter_names(book: Path) -> set[str]:
