@@ -14,6 +14,7 @@ inputs give the same bytes.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,6 +137,7 @@ def _normalise_file(written: Path, book: Path, target: Path, injected: bool) -> 
 _RUN_KEYS = ("start_time", "end_time", "duration", "exception")
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+_MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
 
 
 def normalise(nb, book: Path, target: Path, injected: bool):
@@ -171,13 +173,27 @@ def normalise(nb, book: Path, target: Path, injected: bool):
             model = output.get("data", {}).get(_WIDGET_VIEW, {}).get("model_id")
             if model:
                 models.append(model)
-    models += list(nb.metadata.get("widgets", {}).get(_WIDGET_STATE, {}).get("state", {}))
-    if not models:
+    state = nb.metadata.get("widgets", {}).get(_WIDGET_STATE, {}).get("state", {})
+    if not models and not state:
         return nb
+    # Number the models from the views the outputs show, then the models each refers to (children, layout,
+    # style), breadth first: the same widgets get the same numbers on every run, whatever their random ids.
+    order: dict[str, None] = {}
+    queue = list(models)
+    while queue:
+        model = queue.pop(0)
+        if model not in order:
+            order[model] = None
+            queue += _MODEL_REF.findall(json.dumps(state.get(model, {}), sort_keys=True))
+    order.update(dict.fromkeys(sorted(set(state) - set(order), key=lambda m: json.dumps(state[m], sort_keys=True))))
     text = json.dumps(nb)
-    for n, model in enumerate(dict.fromkeys(models)):
+    for n, model in enumerate(order):
         text = text.replace(model, uuid.uuid5(uuid.NAMESPACE_URL, f"{book.name}/widget/{n}").hex)
-    return nbformat.from_dict(json.loads(text))
+    fresh = nbformat.from_dict(json.loads(text))
+    saved = fresh.metadata.get("widgets", {}).get(_WIDGET_STATE)
+    if saved and "state" in saved:
+        saved["state"] = dict(sorted(saved["state"].items()))
+    return fresh
 
 
 def _parameter_names(book: Path) -> set[str]:
