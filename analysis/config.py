@@ -2,7 +2,8 @@
 
 Notebooks call ``resolve_corpus_dir(None)`` and ``resolve_output_dir(None)``
 so that their ``parameters`` cell holds no path literals: ``None`` means the
-project's ``seeds/`` and ``figures/``. The environment variable
+project's ``seeds/`` and ``figures/`` (installed from a wheel: the sample
+articles inside the package, and ``figures/`` where the command runs). The environment variable
 ``ANALYSIS_OUTPUT_DIR`` redirects the default output folder (the test suite
 uses it so that running the notebooks never rewrites the committed figures).
 """
@@ -14,13 +15,18 @@ from importlib import metadata
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = PACKAGE_DIR.parent
 DATA_DIR = PACKAGE_DIR / "data"  # the dictionaries an analyst may edit: actors, frames, naming, stopwords
 MODELS_DATA_DIR = PACKAGE_DIR / "models" / "data"  # the shipped model weights
-SEEDS_DIR = PROJECT_DIR / "seeds"
+# In the project's clone (or an editable install of it) the notebooks and the seed articles sit beside the
+# package; an installed wheel carries copies inside it, in bundle/ (setup.py's build step puts them there),
+# and its "project folder", the default output of analyze and run, is the folder the command runs in.
+BUNDLE_DIR = PACKAGE_DIR / "bundle"
+IN_CLONE = (PACKAGE_DIR.parent / "pyproject.toml").is_file() and (PACKAGE_DIR.parent / "notebooks").is_dir()
+PROJECT_DIR = PACKAGE_DIR.parent if IN_CLONE else Path.cwd()
+SEEDS_DIR = PACKAGE_DIR.parent / "seeds" if IN_CLONE else BUNDLE_DIR / "seeds"
+NOTEBOOKS_DIR = PACKAGE_DIR.parent / "notebooks" if IN_CLONE else BUNDLE_DIR / "notebooks"
 FIGURES_DIR = PROJECT_DIR / "figures"
-NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
-EVAL_DIR = PROJECT_DIR / "data" / "newsmtsc"
+EVAL_DIR = PACKAGE_DIR.parent / "data" / "newsmtsc"  # NewsMTSC's files, in the clone only
 
 MANIFEST_NAME = "articles.csv"
 # What a run writes into its output folder (``analyze`` and ``run``); the loader never reads it

@@ -75,6 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
     _column_flags(p)
     p.set_defaults(func=cmd_check)
 
+    p = sub.add_parser("init", help="make a ready project folder: notebooks, sample articles, an actors table to edit",
+                       description="Make a project folder: the numbered notebooks, the sample articles (articles/, "
+                                   "with articles.csv), the shipped actors table to edit (actors.csv) and a README "
+                                   "of five lines saying what to type next. An existing non-empty folder is refused.",
+                       epilog="example: newsframes init my_project && cd my_project && newsframes run articles "
+                              "--out results")
+    p.add_argument("folder")
+    p.set_defaults(func=cmd_init)
+
     p = sub.add_parser("suggest-actors", help="propose an actors table for a corpus, to edit and pass with --actors",
                        description="Read a corpus folder and write a proposed actors table: the names it mentions "
                                    "most (people, states, organisations, groups), each with its name forms merged, "
@@ -358,6 +367,18 @@ def cmd_check(args) -> int:
     corpus = load_corpus(args.folder, **_columns(args))
     print(format_check(corpus))
     return check_status(corpus)
+
+
+def cmd_init(args) -> int:
+    from analysis.run.project import ProjectExists, init_project
+
+    try:
+        written = init_project(args.folder)
+    except ProjectExists as err:
+        print(f"error: {err}.", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{len(written)} files written to {args.folder}; next: cd {args.folder} && cat README.md")
+    return EXIT_OK
 
 
 def cmd_suggest_actors(args) -> int:

@@ -96,8 +96,8 @@ def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None, opt
                     pm.execute_notebook(
                         str(book), str(tmp), parameters=book_parameters, cwd=str(NOTEBOOKS_DIR),
                         progress_bar=False, kernel_name="python3",
-                        # The kernel's own log (its "running over TCP" warning) tells an analyst nothing.
-                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                        # The kernel's own log (its "running over TCP" warning, an interrupt at shutdown) tells an analyst nothing.
+                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                     )
                 except PapermillExecutionError:
                     _normalise_file(tmp, book, target, injected=bool(book_parameters))
