@@ -15,16 +15,16 @@ all: run
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install -qq --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install -qq -c constraints.txt -e .
 	touch $@
 
 # The tests also prove the optional transformer pipeline on a tiny slice, so they
 # install its extra (torch 2.13.0 CPU, ~1 GB in the venv).
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e ".[test,transformer]"
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install -qq -c constraints.txt -e ".[test,transformer]"
 	touch $@
 
 run: $(VENV)/.installed
