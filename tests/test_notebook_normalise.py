@@ -71,3 +71,27 @@ def test_a_stale_injected_cell_goes_when_nothing_is_injected_and_stays_when_some
     dropped = normalise(executed(1, injected=True), BOOK, BOOK, injected=False)
     assert not any("injected-parameters" in c.metadata.get("tags", []) for c in dropped.cells)
     assert json.dumps(dropped.metadata["papermill"]["parameters"]) == "{}"
+
+
+def test_the_html_page_has_the_notebooks_title_a_contents_list_and_no_code(tmp_path):
+    from analysis.run.notebooks import _export_html, briefing_page
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# 05 · Briefing: *tone* per outlet\n\n**Question:** how?"),
+                nbformat.v4.new_code_cell("import pandas as pd\npd.DataFrame({'outlet': ['A']})"),
+                nbformat.v4.new_markdown_cell("## Each outlet at a glance\n\nText."),
+                nbformat.v4.new_markdown_cell("## What these numbers cannot tell\n\n### A detail")]
+    nb.cells[1].outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "  outlet\n0 A"},
+                                                  execution_count=1)]
+    page, title = briefing_page(nb)
+    assert title == "05 · Briefing: tone per outlet"
+    assert page.cells[1].source.splitlines()[2:] == ["1. [Each outlet at a glance](#Each-outlet-at-a-glance)",
+                                                      "2. [What these numbers cannot tell](#What-these-numbers-cannot-tell)"]
+    assert len(nb.cells) == 4  # the notebook itself is unchanged
+    path = tmp_path / "05.ipynb"
+    nbformat.write(nb, str(path))
+    _export_html(path, tmp_path / "05.html")
+    html = (tmp_path / "05.html").read_text(encoding="utf-8")
+    assert "<title>05 · Briefing: tone per outlet</title>" in html
+    assert 'id="Each-outlet-at-a-glance"' in html and 'href="#Each-outlet-at-a-glance"' in html
+    assert "import pandas" not in html and "0 A" in html  # the output, not the code

@@ -210,8 +210,43 @@ def _parameter_names(book: Path) -> set[str]:
 
 
 def _export_html(notebook: Path, html: Path) -> None:
+    """The page an analyst sends: the notebook's text, tables and figures, no code, its own title and contents."""
     import nbformat
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter().from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    nb, title = briefing_page(nbformat.read(str(notebook), as_version=4))
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     write_text(html, body)
+
+
+_HEADING = re.compile(r"^(#{1,2})\s+(.+?)\s*#*\s*$", re.M)
+
+
+def briefing_page(nb):
+    """``(notebook, title)`` for the HTML page: the title is the first heading; a contents list follows it.
+
+    The contents link each ``##`` section by the anchor nbconvert gives its
+    heading (its text, spaces as hyphens). Code cells are left to the
+    exporter to hide (``exclude_input``); the notebook itself is not changed.
+    """
+    import copy
+
+    import nbformat
+
+    nb = copy.deepcopy(nb)
+    title, sections, first = "Notebook", [], None
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        for level, text in _HEADING.findall(cell.source):
+            if level == "#" and first is None:
+                title, first = text, i
+            elif level == "##":
+                sections.append(text)
+    title = re.sub(r"[*_`]", "", title)
+    if sections:
+        contents = "**Contents**\n\n" + "\n".join(
+            f"{n}. [{re.sub(r'[*_`]', '', text)}](#{text.replace(' ', '-')})" for n, text in enumerate(sections, 1))
+        nb.cells.insert((first or 0) + 1, nbformat.v4.new_markdown_cell(contents))
+    return nb, title
