@@ -40,3 +40,24 @@ def test_article_frames_figure_has_one_panel_per_frame_and_one_row_per_outlet():
 def test_article_frames_figure_asks_which_method():
     with pytest.raises(ValueError, match="method"):
         term_plots.article_frames_figure(shares_of(2))
+
+
+def test_the_word_cloud_svg_is_vector_text_one_titled_cloud_per_outlet(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from analysis.show import plots, term_plots
+
+    table = pd.DataFrame({"group": ["Folha", "Folha", "Folha", "Kyiv Post", "Kyiv Post"],
+                          "term": ["são_paulo", "metro", "rain", "grain", "kyiv"], "count": [5, 3, 1, 4, 2]})
+    clouds = term_plots.word_clouds(table, width=240, height=140, stopwords=())
+    svg = term_plots.clouds_svg(clouds, all_groups=["Folha", "Kyiv Post", "Empty Outlet"])
+    root = ET.fromstring(svg)
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert {"Folha", "Kyiv Post"} <= set(texts)  # the titles
+    assert {"são paulo", "metro", "rain", "grain", "kyiv"} <= set(texts)  # every word a text element
+    assert "Not drawn: Empty Outlet." in texts
+    assert "<image" not in svg and "base64" not in svg
+    assert root.get("width") == str(2 * 240 + 16)
+    fig = term_plots.wordcloud_figure(clouds)
+    paths = plots.save_figure(fig, "clouds", table, tmp_path, show=False, svg=svg)
+    assert paths["svg"].read_text(encoding="utf-8") == svg and paths["png"].stat().st_size > 1000

@@ -175,7 +175,8 @@ def png_dpi(fig) -> int:
     return min(DPI, int(MAX_PX / (TIGHT_SLACK * max(fig.get_size_inches()))))
 
 
-def save_figure(fig, name: str, data: pd.DataFrame, out_dir, show: bool = True) -> dict[str, Path]:
+def save_figure(fig, name: str, data: pd.DataFrame, out_dir, show: bool = True,
+                svg: str | None = None) -> dict[str, Path]:
     """Write ``fig`` as ``name.png`` (200 dpi, less when a side would pass ``MAX_PX`` pixels) and
     ``name.svg``, and ``data`` as ``name.csv``.
 
@@ -186,7 +187,9 @@ def save_figure(fig, name: str, data: pd.DataFrame, out_dir, show: bool = True) 
     then shown from the PNG just written, halved to the 100 dpi the notebook
     would draw, and closed: drawing it a third time for the notebook took
     about a fifth of the notebooks' time. Pass ``show=False`` to keep ``fig``
-    open (to change it and save again).
+    open (to change it and save again). ``svg``: a vector drawing to write as
+    ``name.svg`` in place of matplotlib's (``term_plots.clouds_svg``: a word
+    cloud's words as text rather than a bitmap).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -198,7 +201,10 @@ def save_figure(fig, name: str, data: pd.DataFrame, out_dir, show: bool = True) 
     # (a third of a figure's cost).
     fig.set_layout_engine("none")
     with atomic_path(paths["svg"]) as tmp:
-        fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
+        if svg is not None:
+            Path(tmp).write_text(svg, encoding="utf-8")
+        else:
+            fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
     with atomic_path(paths["csv"]) as tmp:
         neutralize_formulas(data).to_csv(tmp, index=False)  # no cell opens as a live formula
     if show and _inline_backend():

@@ -9,9 +9,9 @@ Word clouds are drawn with the ``wordcloud`` package from the counts of a
 term table (so they use the same tokenizer and stopword list), with
 ``collocations=False`` (terms are taken as counted, never re-paired) and a
 fixed ``random_state`` (the same table always gives the same picture). The
-Figure embeds each cloud as an image, so its SVG holds a bitmap; for a fully
-vector cloud call ``.to_svg()`` on the ``WordCloud`` objects returned by
-``word_clouds``.
+Figure embeds each cloud as an image (the PNG); ``clouds_svg`` draws the
+same clouds as one vector SVG, every word a ``<text>`` (what ``save_figure``
+writes as the SVG when given it).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ __all__ = [
     "keyness_bars",
     "naming_figure",
     "term_bars",
+    "clouds_svg",
     "word_clouds",
     "wordcloud_figure",
 ]
@@ -158,6 +159,47 @@ def wordcloud_figure(clouds: dict[str, WordCloud], ncols: int = 2, all_groups=No
         ax.set_title(name, fontsize=12)
         ax.axis("off")
     return fig
+
+
+def clouds_svg(clouds: dict[str, WordCloud], ncols: int = 2, all_groups=None) -> str:
+    """The word clouds of ``word_clouds`` as one vector SVG: every word a ``<text>``, each cloud titled.
+
+    The same layout as ``wordcloud_figure`` (its columns, its note of the
+    groups left out), for print: the words stay text, searchable and sharp
+    at any size. Each cloud's words are placed as ``wordcloud`` placed them
+    for its own font (DejaVu Sans Mono-like metrics): a viewer without a
+    monospace font draws them in another and they may touch.
+    """
+    from html import escape
+
+    ncols = max(1, min(max(ncols, 3 if len(clouds) > 6 else ncols), len(clouds) or 1))
+    names = list(clouds)
+    width = max((c.width for c in clouds.values()), default=600)
+    height = max((c.height for c in clouds.values()), default=340)
+    title_h, gap = 30, 16
+    nrows = max(1, math.ceil(len(names) / ncols))
+    parts = []
+    for i, name in enumerate(names):
+        x, y = (i % ncols) * (width + gap), (i // ncols) * (height + title_h + gap)
+        inner = clouds[name].to_svg(embed_font=False)
+        inner = inner[inner.index(">", inner.index("<svg")) + 1: inner.rindex("</svg>")]
+        inner = "\n".join(line for line in inner.split("\n") if not line.startswith(("<style>", "<rect")))
+        parts.append(f'<text x="{x + width / 2:.0f}" y="{y + 20}" class="title">{escape(str(name))}</text>\n'
+                     f'<g transform="translate({x},{y + title_h})">{inner}</g>')
+    total_h = nrows * (height + title_h + gap)
+    if all_groups is not None:
+        missing = sorted(set(map(str, all_groups)) - set(clouds))
+        if missing:
+            shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+            parts.append(f'<text x="0" y="{total_h + 4}" class="note">Not drawn: {escape(shown)}.</text>')
+            total_h += 20
+    total_w = ncols * (width + gap) - gap
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_w}" height="{total_h}" '
+            f'viewBox="0 0 {total_w} {total_h}">\n'
+            "<style>text{font-family:'DejaVu Sans Mono','Droid Sans Mono',monospace;}"
+            " .title{font-family:'DejaVu Sans',sans-serif;font-size:16px;text-anchor:middle;fill:#222;}"
+            " .note{font-family:'DejaVu Sans',sans-serif;font-size:12px;fill:#555;}</style>\n"
+            f'<rect width="100%" height="100%" fill="white"/>\n' + "\n".join(parts) + "\n</svg>\n")
 
 
 def frame_shares_figure(shares: pd.DataFrame, by: str = "outlet", frames=None):
