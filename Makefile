@@ -8,8 +8,9 @@ BIN     = $(VENV)/bin
 CORPUS ?= seeds
 OUT    ?= .
 JOBS   ?= 2
+DOC_MODULES = analysis analysis.config analysis.hashing analysis.outputs analysis.load analysis.models analysis.measure analysis.count analysis.show analysis.run
 
-.PHONY: all run test check clean
+.PHONY: all run test check docs clean
 
 all: run
 
@@ -36,6 +37,10 @@ check: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/lint-imports  # the stages import downwards only (pyproject.toml, [tool.importlinter])
 	$(BIN)/python -m pytest --nbval-lax tests notebooks
+
+# The API reference, from the docstrings: docs/api/index.html (generated, not tracked).
+docs: $(VENV)/.installed-test
+	$(BIN)/pdoc -o docs/api $(DOC_MODULES)
 
 clean:
 	rm -rf $(VENV) html tables .pytest_cache

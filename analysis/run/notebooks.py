@@ -205,7 +205,10 @@ def _parameter_names(book: Path) -> set[str]:
     for cell in nbformat.read(str(book), as_version=4).cells:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             tree = ast.parse(cell.source)
-            return {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
+            names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets
+                     if isinstance(t, ast.Name)}
+            return names | {node.target.id for node in tree.body
+                            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)}
     return set()
 
 
