@@ -167,7 +167,7 @@ def clouds_svg(clouds: dict[str, WordCloud], ncols: int = 2, all_groups=None) ->
     The same layout as ``wordcloud_figure`` (its columns, its note of the
     groups left out), for print: the words stay text, searchable and sharp
     at any size. Each cloud's words are placed as ``wordcloud`` placed them
-    for its own font (DejaVu Sans Mono-like metrics): a viewer without a
+    for its own font (Droid Sans Mono, shipped with wordcloud): a viewer without a
     monospace font draws them in another and they may touch.
     """
     from html import escape
@@ -196,7 +196,7 @@ def clouds_svg(clouds: dict[str, WordCloud], ncols: int = 2, all_groups=None) ->
     total_w = ncols * (width + gap) - gap
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_w}" height="{total_h}" '
             f'viewBox="0 0 {total_w} {total_h}">\n'
-            "<style>text{font-family:'DejaVu Sans Mono','Droid Sans Mono',monospace;}"
+            "<style>text{font-family:'Droid Sans Mono','DejaVu Sans Mono',monospace;}"
             " .title{font-family:'DejaVu Sans',sans-serif;font-size:16px;text-anchor:middle;fill:#222;}"
             " .note{font-family:'DejaVu Sans',sans-serif;font-size:12px;fill:#555;}</style>\n"
             f'<rect width="100%" height="100%" fill="white"/>\n' + "\n".join(parts) + "\n</svg>\n")
