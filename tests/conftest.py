@@ -83,6 +83,7 @@ def bad_folder(tmp_path_factory):
     rows = ["file,outlet,country,title,date,author,url,genre,desk"]
     rows += [f"{n},Outlet {i % 3},Nowhere,,2025-08-{10 + i:02d},,,news,world" for i, n in enumerate(names)]
     rows[1] = "good.txt,The Daily,UK,Talks,not a date,,,news,world"
+    rows[names.index("good_copy.txt") + 1] = "good_copy.txt,The Daily,UK,,2025-08-21,,,news,world"  # the same file twice
     rows.append("missing.txt,Ghost,UK,,2025-01-01,,,news,world")
     rows.append("too,many,fields,here,2025-01-01,,,news,world,extra,extra")
     (d / "articles.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -326,3 +326,32 @@ def test_check_counts_the_articles_of_each_file_and_format(tmp_path):
     assert lines[-1].endswith("By format: csv 2 articles from 1 file, factiva 2 articles from 1 file, "
                               "nexis 2 articles from 1 file, excel 1 article from 1 file, jsonl 1 article from 1 file, "
                               "pdf 1 article from 1 file, text 1 article from 1 file, web 1 article from 1 file.")
+
+
+def test_a_wire_story_in_two_outlets_is_kept_twice_and_said_and_a_second_copy_is_skipped(tmp_path):
+    story = "Russia and Ukraine agreed in Istanbul to reopen the grain corridor, the United Nations said on Friday."
+    pd.DataFrame({"text": [story, story, story], "outlet": ["The Ledger", "Kyiv Post", "The Ledger"],
+                  "title": ["Grain deal", "Grain corridor", "Grain deal (again)"]}).to_csv(tmp_path / "wire.csv",
+                                                                                         index=False)
+    corpus = load_corpus(tmp_path)
+    assert list(corpus.articles["outlet"]) == ["The Ledger", "Kyiv Post"]
+    problems = corpus.problems.set_index("file")
+    assert problems.loc["wire.csv#2", "problem"] == "syndicated" and problems.loc["wire.csv#2", "loaded"]
+    assert problems.loc["wire.csv#3", "problem"] == "duplicate" and not problems.loc["wire.csv#3", "loaded"]
+    assert "wire.csv#1" in problems.loc["wire.csv#3", "message"]
+
+
+def test_manifest_rows_for_articles_name_them_once_and_one_article_files_take_their_own(tmp_path):
+    _tables(tmp_path)
+    (tmp_path / "note.txt").write_text("Kim Jong-un met Putin in Pyongyang on Tuesday, state media said.\n",
+                                       encoding="utf-8")
+    (tmp_path / "articles.csv").write_text(
+        "file,outlet\nscraped.csv#03,Ledger Weekly\nscraped.csv#3,Other\nnote.txt#1,Korea Herald\n",
+        encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    articles = corpus.articles.set_index("file")
+    assert articles.loc["scraped.csv#3", "outlet"] == "Ledger Weekly"  # the first row naming it
+    assert articles.loc["note.txt", "outlet"] == "Korea Herald"
+    problems = corpus.problems
+    assert "missing_file" not in set(problems["problem"])
+    assert list(problems[problems["problem"] == "bad_manifest_row"]["file"]) == ["articles.csv"]

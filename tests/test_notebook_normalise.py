@@ -95,3 +95,23 @@ def test_the_html_page_has_the_notebooks_title_a_contents_list_and_no_code(tmp_p
     assert "<title>05 · Briefing: tone per outlet</title>" in html
     assert 'id="Each-outlet-at-a-glance"' in html and 'href="#Each-outlet-at-a-glance"' in html
     assert "import pandas" not in html and "0 A" in html  # the output, not the code
+
+
+def test_models_no_view_reaches_are_dropped_and_an_output_widgets_views_kept():
+    def with_extra(seed):
+        nb = executed(seed)
+        state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+        box = nb.cells[1].outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+        orphan, output, shown = (uuid.UUID(int=seed * 31337 + k).hex for k in range(3))
+        state[orphan] = {"model_name": "TextModel", "state": {"value": "never shown"}}
+        state[output] = {"model_name": "OutputModel", "state": {"outputs": [
+            {"output_type": "display_data", "data": {"application/vnd.jupyter.widget-view+json": {"model_id": shown}}}]}}
+        state[shown] = {"model_name": "ButtonModel", "state": {}}
+        state[box]["state"]["children"].append(f"IPY_MODEL_{output}")
+        return nb
+
+    first = normalise(with_extra(1), BOOK, BOOK, injected=False)
+    assert nbformat.writes(first) == nbformat.writes(normalise(with_extra(2), BOOK, BOOK, injected=False))
+    names = sorted(m["model_name"] for m in first.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]
+                   ["state"].values())
+    assert names == ["ButtonModel", "HBoxModel", "IntSliderModel", "LabelModel", "LayoutModel", "OutputModel"]

@@ -82,3 +82,16 @@ def test_run_without_notebooks_exits_2_saying_so(installed):
         hidden.rename(bundle)
     assert run.returncode == 2
     assert "no notebooks to execute" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_run_with_no_folder_writes_into_the_folder_it_runs_in(installed):
+    bin_dir, env, base = installed
+    here = base / "bare"
+    here.mkdir()
+    run = subprocess.run([str(bin_dir / "newsframes"), "run", "--method", "model", "--notebooks", "01"],
+                         capture_output=True, text=True, env=env, cwd=here)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert len(list((here / "figures").glob("01_*.png"))) >= 3  # here, not inside the installed package
+    bundle = Path(subprocess.run([str(bin_dir / "python"), "-c", "import analysis; print(analysis.__file__)"],
+                                 capture_output=True, text=True, env=env).stdout.strip()).parent
+    assert not list(bundle.rglob("figures"))

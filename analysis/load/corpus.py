@@ -181,7 +181,7 @@ def articles_from_items(items: list[Item], rel: str, meta: dict[str, str],
     out = []
     for i, it in enumerate(items, start=1):
         name = f"{rel}#{i}" if many else rel
-        row = _overlay(meta, (item_rows or {}).get(name))
+        row = _overlay(meta, (item_rows or {}).get(f"{rel}#{i}"))  # a one-article file's rel#1 row is its own
         if it.error is not None:
             art = _failed(name, Unreadable(*it.error))
         else:
@@ -340,15 +340,21 @@ def plan_corpus(folder, exclude=(), options: ReadOptions | None = None) -> Plan:
         problems.append((name, "unsupported_type", f"'{Path(name).suffix or 'no extension'}' files are not read; "
                          f"save articles as {', '.join(TEXT_SUFFIXES)}.", False))
     by_key = {clean_relpath(rel): rel for rel in files}
-    item_rows = {}
+    other_keys = {clean_relpath(rel) for rel in others}
+    item_rows, item_keys = {}, set()
     for key, row in manifest.rows.items():  # a row naming one article of a file: FILE#N
         base, _, n = key.rpartition("#")
-        if base in by_key and n.isdigit() and key not in by_key:
-            item_rows[f"{by_key[base]}#{int(n)}"] = row
+        if base not in by_key or not n.isdigit() or key in by_key or key in other_keys:
+            continue
+        name = f"{by_key[base]}#{int(n)}"
+        item_keys.add(key)
+        if name in item_rows:
+            problems.append((MANIFEST_NAME, "bad_manifest_row", f"Two rows name article {int(n)} of {by_key[base]} "
+                             f"({key!r} and an earlier one); the first is used.", True))
+            continue
+        item_rows[name] = row
     if manifest.present and not any(code in ("bad_manifest", "outside_link") for _, code, _, _ in manifest.problems):
-        other_keys = {clean_relpath(rel) for rel in others}
         skipped_keys = {clean_relpath(rel) for rel, *_ in skipped}
-        item_keys = {clean_relpath(k) for k in item_rows}
         for rel in sorted(set(manifest.rows) - set(by_key) - skipped_keys - item_keys):
             reason = "is not an article file type" if rel in other_keys else "does not exist in the folder"
             problems.append((rel, "missing_file", f"The manifest ({MANIFEST_NAME}) lists this file but it {reason}.", False))
@@ -374,21 +380,34 @@ def select_articles(plan: Plan, results) -> tuple[list[tuple[LoadedArticle, dict
     for rel, meta, arts in zip(plan.files, plan.metas, results):
         listed = clean_relpath(rel) in manifest.rows
         for art in arts:
-            own = plan.item_rows.get(art.file)
+            own = plan.item_rows.get(art.file if art.source_file else f"{art.file}#1")
             flat.append((art, _overlay(meta, own), listed or own is not None))
-    # Of several articles with the same text, the first with a manifest row is kept (else the first).
-    keeper: dict[str, str] = {}
-    for art, _, has_row in sorted(flat, key=lambda t: not t[2]):
+    # Of several articles with the same text, the first with a manifest row is kept (else the first). The same
+    # text under another named outlet is a syndicated copy (wire stories in an export): kept too, and said.
+    def outlet(art, meta):
+        return meta.get("outlet") or art.found_meta.get("outlet") or ""
+
+    copies: dict[str, dict[str, str]] = {}  # text -> {outlet: the file kept for it}, the first kept first
+    for art, meta, has_row in sorted(flat, key=lambda t: not t[2]):
         if art.error is None:
-            keeper.setdefault(art.sha256, art.file)
+            kept_for = copies.setdefault(art.sha256, {})
+            o = outlet(art, meta)
+            if not kept_for or (o and o not in kept_for and "" not in kept_for):
+                kept_for[o] = art.file
     for art, meta, has_row in flat:
         rel = art.file
         if art.error is not None:
             problems.append((rel, art.error.code, art.error.message, False))
             continue
-        if keeper[art.sha256] != rel:
-            problems.append((rel, "duplicate", f"Same text as {keeper[art.sha256]}; not analysed twice.", False))
+        kept_for = copies[art.sha256]
+        first = next(iter(kept_for.values()))
+        if rel not in kept_for.values():
+            same = kept_for.get(outlet(art, meta), first)
+            problems.append((rel, "duplicate", f"Same text as {same}; not analysed twice.", False))
             continue
+        if rel != first:
+            problems.append((rel, "syndicated", f"Same text as {first}, under another outlet (a wire or syndicated "
+                             "copy); analysed under its own outlet.", True))
         problems.extend((rel, code, message, True) for code, message in art.notes)
         if manifest.present and not has_row and not art.found_meta.get("outlet"):
             problems.append((rel, "no_metadata", f"No row in {MANIFEST_NAME}; loaded with outlet '{UNKNOWN_OUTLET}'.", True))
@@ -398,10 +417,13 @@ def select_articles(plan: Plan, results) -> tuple[list[tuple[LoadedArticle, dict
                              "English-only scores.", True))
         kept.append((art, meta))
     held = Counter(art.source_file or art.file for art, _, _ in flat)
-    for name in sorted(set(plan.item_rows) - {art.file for art, _, _ in flat}):
+    named = {art.file if art.source_file else f"{art.file}#1" for art, _, _ in flat}
+    unreadable = {art.file for art, _, _ in flat if art.error is not None and art.source_file is None}
+    for name in sorted(set(plan.item_rows) - named):
         base, _, n = name.rpartition("#")
+        holds = "could not be read" if base in unreadable else f"holds {held[base]} article(s)"
         problems.append((name, "missing_file", f"The manifest ({MANIFEST_NAME}) lists article {n} of {base}, which "
-                         f"holds {held[base]} article(s).", False))
+                         f"{holds}.", False))
     if not manifest.present and kept:
         anonymous = sum(not art.found_meta.get("outlet") for art, _ in kept)
         if anonymous == len(kept) and not manifest.is_table:

@@ -88,10 +88,15 @@ def _page_assets(folder: Path) -> str | None:
     if not folder.name.endswith("_files"):
         return None
     stem = folder.name[: -len("_files")]
-    for suffix in (".html", ".htm", ".HTML", ".HTM"):
-        if (folder.parent / (stem + suffix)).is_file():
-            return stem + suffix
-    return None
+    page = next((stem + s for s in (".html", ".htm", ".HTML", ".HTM") if (folder.parent / (stem + s)).is_file()), None)
+    if page is None:
+        return None
+    # Articles put there by the analyst (anything but web-page parts) make it an article folder after all.
+    for _root, _dirs, names in os.walk(folder):
+        if any(Path(n).suffix.lower() in READ_SUFFIXES and Path(n).suffix.lower() not in (".html", ".htm")
+               for n in names):
+            return None
+    return page
 
 
 def is_cache(folder: Path) -> bool:

@@ -434,11 +434,10 @@ def format_check(corpus) -> str:
     sources = articles["source_file"] if "source_file" in articles.columns else articles["file"]
     formats = articles["format"] if "format" in articles.columns else pd.Series("text", index=articles.index)
     for source, group in articles.groupby(sources, sort=False):
-        names = set(group["file"])
-        if names & set(problem_files):
-            continue
-        fmt = formats[group.index[0]]
         many = len(group) > 1 or group["file"].iloc[0] != source
+        if not many and source in problem_files:
+            continue  # its problem line says it was loaded
+        fmt = formats[group.index[0]]
         lines.append(f"ok       {source}" + (f" ({len(group)} article{'s' * (len(group) != 1)}, {fmt})" if many else
                                            "" if fmt == "text" else f" ({fmt})"))
     for file, group in problem_files.items():

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.config import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_DIR, SEEDS_DIR
+from analysis.config import FIGURES_DIR, IN_CLONE, NOTEBOOKS_DIR, PROJECT_DIR, SEEDS_DIR
 from analysis.outputs import atomic_path, write_text
 
 
@@ -80,7 +80,8 @@ def run_notebooks(corpus_dir, out_dir=None, only=None, log=lambda msg: None, opt
 
         if options["method"] == scorers.get(None).name:
             del options["method"]  # the notebooks' own default: nothing to inject
-    in_place = corpus_dir == SEEDS_DIR and figures == FIGURES_DIR and not options
+    # In place only in the clone: an installed package's kernels would resolve figures/ from their own folder.
+    in_place = IN_CLONE and corpus_dir == SEEDS_DIR and figures == FIGURES_DIR and not options
     # Defaults need no injection (the committed notebooks carry no machine paths);
     # anything else is passed as parameters.
     parameters = None if in_place else {"corpus_dir": str(corpus_dir), "output_dir": str(figures), **options}
@@ -137,7 +138,8 @@ def _normalise_file(written: Path, book: Path, target: Path, injected: bool) -> 
 _RUN_KEYS = ("start_time", "end_time", "duration", "exception")
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-_MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
+# A model's references to others: children, layout, style (IPY_MODEL_<id>), and views an Output widget shows.
+_MODEL_REF = re.compile(r'(?:IPY_MODEL_|"model_id": ")([0-9a-f]{32})')
 
 
 def normalise(nb, book: Path, target: Path, injected: bool):
@@ -178,6 +180,7 @@ def normalise(nb, book: Path, target: Path, injected: bool):
         return nb
     # Number the models from the views the outputs show, then the models each refers to (children, layout,
     # style), breadth first: the same widgets get the same numbers on every run, whatever their random ids.
+    # Models no view reaches (made but never shown) cannot be drawn and have no stable order: they are dropped.
     order: dict[str, None] = {}
     queue = list(models)
     while queue:
@@ -185,7 +188,8 @@ def normalise(nb, book: Path, target: Path, injected: bool):
         if model not in order:
             order[model] = None
             queue += _MODEL_REF.findall(json.dumps(state.get(model, {}), sort_keys=True))
-    order.update(dict.fromkeys(sorted(set(state) - set(order), key=lambda m: json.dumps(state[m], sort_keys=True))))
+    for model in set(state) - set(order):
+        del state[model]
     text = json.dumps(nb)
     for n, model in enumerate(order):
         text = text.replace(model, uuid.uuid5(uuid.NAMESPACE_URL, f"{book.name}/widget/{n}").hex)
