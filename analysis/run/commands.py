@@ -18,6 +18,22 @@ __all__ = ["calibrate_article_tone_cli", "calibrate_frames_cli", "evaluate_artic
            "train_light_cli", "train_roles_cli", "train_transformer_cli"]
 
 
+# What reading an unusable task or training file raises: said in one line, exit code 2.
+TASK_ERRORS = (OSError, UnicodeDecodeError, ValueError)
+
+
+def _unusable(verb: str, path, exc: BaseException) -> int:
+    """Say that ``path`` cannot be used (``verb``: evaluate, train on, calibrate on); return exit code 2."""
+    print(f"error: cannot {verb} {path}: {one_line(exc)}.", file=sys.stderr)
+    return 2
+
+
+def _empty(path, units: str, where: str) -> int:
+    """Say that ``path`` has no ``units`` in ``where`` (the 'holdout' split, its tune split); return exit code 2."""
+    print(f"error: {path} has no {units} in {where}.", file=sys.stderr)
+    return 2
+
+
 def evaluate_targets_cli(path: str, method: str | None = None, model_dir: str | None = None) -> int:
     """``evaluate-targets``: print the report of ``method`` (None: the best installed) on a NewsMTSC file.
 
@@ -37,9 +53,8 @@ def evaluate_targets_cli(path: str, method: str | None = None, model_dir: str | 
     except (ImportError, FileNotFoundError, transformer.ModelFolderError) as exc:
         print(f"error: {one_line(exc)}.", file=sys.stderr)
         return 2
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot evaluate {path}: {one_line(exc)}.", file=sys.stderr)
-        return 2
+    except TASK_ERRORS as exc:
+        return _unusable("evaluate", path, exc)
     print(report)
     return 0
 
@@ -57,9 +72,8 @@ def train_light_cli(train_path: str, out_path: str | None = None) -> int:
     ]
     try:
         meta = targets.train_light_model(train_path, out_path or targets.MODEL_PATH, dev_paths=devs)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot train on {train_path}: {one_line(exc)}.", file=sys.stderr)
-        return 2
+    except TASK_ERRORS as exc:
+        return _unusable("train on", train_path, exc)
     print(f"wrote {out_path or targets.MODEL_PATH}")
     print(
         f"C={meta['C']} nb_alpha={meta['nb_alpha']} nb_weight={meta['nb_weight']}"
@@ -97,9 +111,8 @@ def train_transformer_cli(
     except ImportError as exc:
         print(f"error: {one_line(exc)}.", file=sys.stderr)
         return 2
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot train on {train_path}: {one_line(exc)}.", file=sys.stderr)
-        return 2
+    except TASK_ERRORS as exc:
+        return _unusable("train on", train_path, exc)
     print(f"wrote {out}")
     print(
         f"trained on {meta['n_train']} targets x {meta['epochs']} epochs in "
@@ -157,12 +170,10 @@ def evaluate_article_tone_cli(path: str, method: str | None = None, pool: str = 
             if split != "all":
                 items = [i for i in items if evaluate.split_of(i) == split]
             if not items:
-                print(f"error: {path} has no items in the {split!r} split.", file=sys.stderr)
-                return 2
+                return _empty(path, "items", f"the {split!r} split")
             predictions = evaluate.score_items(items, method, pool)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot evaluate {path}: {one_line(exc)}.", file=sys.stderr)
-        return 2
+    except TASK_ERRORS as exc:
+        return _unusable("evaluate", path, exc)
     print(evaluate.report(predictions, method, pool))
     if record and pool == "calibrated" and method != "neutral":
         name = f"{Path(path).stem}{'' if split == 'all' else ' ' + split}"
@@ -184,12 +195,10 @@ def evaluate_stance_cli(path: str, method: str = "package", split: str = "all", 
     try:
         items = evaluate_stance.read_stance_task(path, split)
         if not items:
-            print(f"error: {path} has no articles in the {split!r} split.", file=sys.stderr)
-            return 2
+            return _empty(path, "articles", f"the {split!r} split")
         figures = evaluate_stance.score(items, method, tone_method)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot evaluate {path}: {one_line(exc)}.", file=sys.stderr)
-        return 2
+    except TASK_ERRORS as exc:
+        return _unusable("evaluate", path, exc)
     print(evaluate_stance.report(figures, method if method != "package" else f"package ({tone_method})", split))
     return 0
 
@@ -205,14 +214,12 @@ def calibrate_article_tone_cli(path: str, method: str | None = None, out: str | 
     try:
         items = [i for i in evaluate.read_task(path) if evaluate.split_of(i) == "tune"]
         if not items:
-            print(f"error: {path} has no items in its tune split.", file=sys.stderr)
-            return 2
+            return _empty(path, "items", "its tune split")
         scored = evaluate._scored_mentions(items, method)
         cal, figures = evaluate.calibrate(items, method, scored=scored)
         band = evaluate.mean_band(items, method, scored=scored)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot calibrate on {path}: {one_line(exc)}.", file=sys.stderr)
-        return 2
+    except TASK_ERRORS as exc:
+        return _unusable("calibrate on", path, exc)
     target = Path(out) if out else article_tone.CALIBRATION_PATH
     source = f"{Path(path).name}, tune split ({figures['n']} items)"
     evaluate.write_calibration(target, method, cal, figures, source, mean_band=band)
@@ -232,16 +239,14 @@ def evaluate_frames_cli(path: str, method: str = "classifier", split: str = "all
     try:
         items = ef.read_frames_task(path, split)
         if not items:
-            print(f"error: {path} has no articles in the {split!r} split.", file=sys.stderr)
-            return 2
+            return _empty(path, "articles", f"the {split!r} split")
         weights = frames_model.load(model) if method == "classifier" else None
         found = ef.predict(items, method, frames, weights)
     except ImportError as exc:
         print(f"error: the classifier's out-of-fold figure needs scikit-learn ({one_line(exc)}).", file=sys.stderr)
         return 2
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot evaluate {path}: {one_line(exc)}.", file=sys.stderr)
-        return 2
+    except TASK_ERRORS as exc:
+        return _unusable("evaluate", path, exc)
     print(ef.report(ef.metrics(ef.gold(items), found), method, split))
     return 0
 
@@ -260,9 +265,8 @@ def calibrate_frames_cli(path: str, frames: str | None = None, out: str | None =
         items = ef.read_frames_task(path, "tune")
         chosen = ef.calibrate(items, source)
         table = pd.read_csv(source, dtype=str, keep_default_na=False)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot calibrate on {path}: {one_line(exc)}.", file=sys.stderr)
-        return 2
+    except TASK_ERRORS as exc:
+        return _unusable("calibrate on", path, exc)
     if fr.RULE_COLUMN not in table.columns:
         table[fr.RULE_COLUMN] = ""
     table[fr.RULE_COLUMN] = [f"{chosen[f]:g}" if f in chosen else v for f, v in zip(table["frame"], table[fr.RULE_COLUMN])]
@@ -285,9 +289,8 @@ def train_frames_cli(path: str, frames: str | None = None, out: str | None = Non
     except ImportError as exc:
         print(f"error: training needs scikit-learn ({one_line(exc)}).", file=sys.stderr)
         return 2
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot train on {path}: {one_line(exc)}.", file=sys.stderr)
-        return 2
+    except TASK_ERRORS as exc:
+        return _unusable("train on", path, exc)
     target = frames_model.save(model, out)
     print(f"wrote {target} ({target.stat().st_size} bytes)")
     print(" ".join(f"{f}={t:g}" for f, t in zip(model.frames, model.thresholds)))
@@ -305,15 +308,13 @@ def evaluate_quotes_cli(path: str, method: str = "package", split: str = "all", 
     try:
         docs = evaluate_quotes.in_split(evaluate_quotes.read_quotes_task(path), split)
         if not docs:
-            print(f"error: {path} has no documents in the {split!r} split.", file=sys.stderr)
-            return 2
+            return _empty(path, "documents", f"the {split!r} split")
         if method == "baseline":
             found = evaluate_quotes.baseline_quotes(docs, kind)
         else:
             found = evaluate_quotes.package_quotes(docs, kind)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot evaluate {path}: {one_line(exc)}.", file=sys.stderr)
-        return 2
+    except TASK_ERRORS as exc:
+        return _unusable("evaluate", path, exc)
     figures = evaluate_quotes.score(docs, found, kind)
     print(evaluate_quotes.report(figures, evaluate_quotes.errors(docs, found, kind)))
     return 0
@@ -330,9 +331,8 @@ def evaluate_roles_cli(path: str, method: str = "model", split: str = "all", mod
     try:
         items = roles_eval.read_roles_task(path)
         predictions, n_pronouns = roles_eval.evaluate(items, method, split, model)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot evaluate {path}: {one_line(exc)}.", file=sys.stderr)
-        return 2
+    except TASK_ERRORS as exc:
+        return _unusable("evaluate", path, exc)
     print(roles_eval.report(predictions, method, split, n_pronouns))
     return 0
 
@@ -345,12 +345,10 @@ def train_roles_cli(path: str, out: str | None = None) -> int:
     try:
         items = roles_eval.split_items(roles_eval.read_roles_task(path), "tune")
         if not items:
-            print(f"error: {path} has no articles in its tune split.", file=sys.stderr)
-            return 2
+            return _empty(path, "articles", "its tune split")
         model, meta = roles_eval.fit_model(roles_eval.prepare(items))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"error: cannot train on {path}: {one_line(exc)}.", file=sys.stderr)
-        return 2
+    except TASK_ERRORS as exc:
+        return _unusable("train on", path, exc)
     target = Path(out) if out else roles.MODEL_PATH
     meta = {**meta, "data": f"{Path(path).name}, tune split ({len(items)} articles)"}
     roles_eval.write_model(model, meta, target)
