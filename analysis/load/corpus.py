@@ -16,6 +16,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -309,7 +310,15 @@ class Plan:
 
     def rows_of(self, rel: str) -> dict[str, dict[str, str]]:
         """The manifest rows naming one article of the file ``rel`` (``rel#N``)."""
-        return {k: v for k, v in self.item_rows.items() if k.rsplit("#", 1)[0] == rel}
+        return self._rows_by_file.get(rel, {})
+
+    @cached_property
+    def _rows_by_file(self) -> dict[str, dict[str, dict[str, str]]]:
+        # Grouped once: rows_of is asked for every file (cache keys, tasks), so no scan per file.
+        grouped: dict[str, dict[str, dict[str, str]]] = {}
+        for key, row in self.item_rows.items():
+            grouped.setdefault(key.rsplit("#", 1)[0], {})[key] = row
+        return grouped
 
     def tasks(self) -> list[tuple]:
         """The arguments of ``load_file`` for each planned file."""
